@@ -1,0 +1,21 @@
+"""Pravah's workflow engine: the ONLY package that imports SpiffWorkflow (pinned 3.2.0).
+
+Knows nothing of Flask or our models. See docs/engine.md.
+"""
+from .build import Built, build
+from .errors import InvalidModel, ModelProblem, ScriptsDisabled, TaskNotReady
+from .expressions import UnsafeExpression, check as check_expression
+from .expressions import evaluate
+from .registry import (ServiceCall, UnknownTopic, register_service, registered_topics,
+                       unregister_service)
+from .runner import (ReadyTask, Saved, Spec, clear_spec_cache, complete, dump, finished_end_event,
+                     fire_due_timers, load_spec, next_timer_at, ready_user_tasks, restore, start)
+from .serializer import SERIALIZER_VERSION, state_version
+
+__all__ = [
+    "Built", "build", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
+    "UnsafeExpression", "check_expression", "evaluate", "ServiceCall", "UnknownTopic",
+    "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",
+    "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",
+    "next_timer_at", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",
+]
