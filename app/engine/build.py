@@ -121,7 +121,7 @@ def build(bpmn: dict, dmn: dict, forms: dict, *, process_id: str, known_roles: s
         problems += lint.lint_bpmn(name, root, forms=forms, known_roles=set(known_roles),
                                    known_topics=None if known_topics is None else set(known_topics),
                                    decision_ids=decision_ids)
-    if not any(root.xpath("//bpmn:process[@id=$p]", namespaces=lint.NS, p=process_id)
+    if len(roots) == len(bpmn) and not any(root.xpath("//bpmn:process[@id=$p]", namespaces=lint.NS, p=process_id)
                for root in roots.values()):
         problems.append(ModelProblem(next(iter(sorted(bpmn)), "?"), process_id, None,
                                      f"process '{process_id}' is not defined in the BPMN files"))

@@ -1,0 +1,1 @@
+from engine_helpers import built, calls, spec  # noqa: F401  (pytest fixtures)
