@@ -143,7 +143,20 @@ def next_timer_at(wf) -> datetime | None:
 
 
 def finished_end_event(wf):
-    """(end event id, its camunda:properties) of the top-level end event reached last, or None."""
+    """(end event id, its camunda:properties) of the end event that finished the process, or None.
+
+    The end event whose token completed the process's EndJoin: walk up from the COMPLETED
+    top-level End task. (last_state_change is wall-clock and unreliable across clock changes;
+    an escalation branch may reach its own end event earlier or later than the main path.)
+    """
+    for task in wf.get_tasks(state=TaskState.COMPLETED, spec_name="End"):
+        if task.workflow is not wf:
+            continue
+        node = task.parent
+        while node is not None and not isinstance(node.task_spec, EndEvent):
+            node = node.parent
+        if node is not None:
+            return node.task_spec.bpmn_id, dict(getattr(node.task_spec, "extensions", {}) or {})
     ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED)
             if t.workflow is wf and isinstance(t.task_spec, EndEvent)]
     if not ends:

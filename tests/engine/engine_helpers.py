@@ -71,3 +71,7 @@ def built():
 @pytest.fixture
 def spec(built):
     return engine.load_spec(("residential", built.sha256), built.spec_json)
+
+
+START_DATA = {"district_code": "MSD", "annual_income": 50000, "enquiry_requested": False,
+              "remarks": ""}
