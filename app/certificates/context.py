@@ -1,0 +1,110 @@
+"""Template contexts for a certificate and an acknowledgement, built from plain attributes.
+
+Works on the ORM objects (Application → Service → Department, processing Office, User) and on any
+object with the same attribute names, so the renderer can be tested and benchmarked without a DB.
+"""
+from datetime import datetime
+
+from markupsafe import Markup
+
+from .qr import QrPayload, qr_svg, qr_version_setting
+from .security import microtext, seal_fingerprint, seal_svg
+from .timefmt import ist_display
+
+DESIGNATIONS = {
+    "PRADHAN": ("Pradhan, Gram Panchayat", "প্রধান, গ্রাম পঞ্চায়েত"),
+    "BDO": ("Block Development Officer", "সমষ্টি উন্নয়ন আধিকারিক"),
+    "SDO": ("Sub-Divisional Officer", "মহকুমা শাসক"),
+    "DM": ("District Magistrate", "জেলা শাসক"),
+}
+
+
+def _setting(settings, key, default=None):
+    return (settings or {}).get(key, default) if hasattr(settings or {}, "get") else default
+
+
+def public_base_url(settings) -> str:
+    return str(_setting(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:5000")).rstrip("/")
+
+
+def verify_url(settings, uin: str) -> str:
+    return f"{public_base_url(settings)}/verify/{uin}"
+
+
+def tracking_url(settings, ain: str) -> str:
+    return f"{public_base_url(settings)}/track/{ain}"
+
+
+def officer_details(officer_user, office) -> dict:
+    """Name and designation from the officer's posting at ``office`` (first posting otherwise)."""
+    postings = list(getattr(officer_user, "postings", None) or [])
+    office_id = getattr(office, "id", None)
+    posting = next((p for p in postings if getattr(p, "office_id", None) == office_id), None)
+    posting = posting or (postings[0] if postings else None)
+    role = getattr(posting, "role", None)
+    en, bn = DESIGNATIONS.get(role, (role.title() if role else "Authorised Officer", None))
+    return {"name": officer_user.name, "designation": en, "designation_bn": bn}
+
+
+def _names(obj) -> dict:
+    return {"name": getattr(obj, "name", "") or "", "name_bn": getattr(obj, "name_bn", None),
+            "code": getattr(obj, "code", None)}
+
+
+def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None) -> dict:
+    """Everything ``certificate_templates/<service_key>.html`` reads."""
+    service = application.service
+    department = service.department
+    office = application.processing_office
+    data = dict(application.data or {})
+    applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn")}
+    url = verify_url(settings, uin)
+    payload = QrPayload(uin=uin, name=application.applicant_name, service_name=service.name,
+                        service_code=service.service_code, department=department.name,
+                        issued_at=issued_at, verify_url=url)
+    return {
+        "bilingual": bool(service.bilingual),
+        "service": {"key": service.key, "name": service.name, "name_bn": service.name_bn,
+                    "code": service.service_code},
+        "department": _names(department),
+        "office": _names(office),
+        "officer": officer_details(officer_user, office),
+        "applicant": applicant,
+        "data": data,
+        "uin": uin,
+        "issued_at_display": ist_display(issued_at),
+        "verify_url": url,
+        "qr_payload": payload.encode(),
+        "qr_svg": Markup(qr_svg(payload.encode(), qr_version_setting(settings))),
+        "seal_svg": Markup(seal_svg(uin)),
+        "seal_fingerprint": seal_fingerprint(uin),
+        "microtext": microtext(uin),
+    }
+
+
+def acknowledgement_context(application, settings=None, expected_at: datetime | None = None) -> dict:
+    """Everything ``certificate_templates/acknowledgement.html`` reads; the QR links the tracker."""
+    service = application.service
+    names = {d.get("type"): d for d in (service.documents or [])}
+    documents = []
+    for link in getattr(application, "documents", None) or []:
+        entry = names.get(link.type, {})
+        documents.append({"name": entry.get("name") or link.type, "name_bn": entry.get("name_bn")})
+    url = tracking_url(settings, application.ain)
+    return {
+        "bilingual": bool(service.bilingual),
+        "service": {"key": service.key, "name": service.name, "name_bn": service.name_bn,
+                    "code": service.service_code},
+        "department": _names(service.department),
+        "office": _names(application.processing_office),
+        "applicant": {"name": application.applicant_name},
+        "ain": application.ain,
+        "channel": getattr(application, "channel", None),
+        "submitted_at_display": ist_display(application.submitted_at),
+        "expected_date_display": ist_display(expected_at)[:10] if expected_at else "—",
+        "documents": documents,
+        "tracking_url": url,
+        # Only the tracking URL: the receipt's QR carries no personal data.
+        "qr_svg": Markup(qr_svg(url)),
+        "microtext": microtext(application.ain),
+    }

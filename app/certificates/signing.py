@@ -1,0 +1,109 @@
+"""PAdES signatures with pyHanko: B-B, or B-T when a timestamp URL is configured.
+
+Signers are loaded ONCE and cached (per PKCS#12 file and its mtime, or per PKCS#11 token+key):
+``SimpleSigner.load_pkcs12`` re-parses the key on every call (~70 ms, CERT-NOTES). The visible
+stamp uses pyHanko's default stamp font — a full Noto font would be subset on every signature.
+Nothing may touch the PDF after signing (the signature must cover the whole file).
+"""
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import SigSeedSubFilter
+
+_cache: dict = {}
+_cache_lock = threading.Lock()
+
+#: Visible stamp placement on A4 (points from bottom-left): above the officer's name block.
+VISIBLE_BOX = (390, 120, 560, 165)
+
+
+@dataclass(frozen=True)
+class SigningOptions:
+    visible: bool = False
+    timestamp_url: str | None = None
+    reason: str = "Certificate issued"
+    location: str = "West Bengal, India"
+    field_name: str = "PravahSignature"
+
+
+def load_pkcs12_signer(path: str | Path, passphrase: str | bytes):
+    """A cached :class:`SimpleSigner` for a PKCS#12 file (reloaded only when the file changes)."""
+    path = Path(path)
+    key = ("p12", str(path.resolve()), path.stat().st_mtime_ns)
+    signer = _cache.get(key)
+    if signer is None:
+        with _cache_lock:
+            signer = _cache.get(key)
+            if signer is None:
+                pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
+                signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=pw)
+                if signer is None:
+                    raise ValueError(f"cannot load signing key from {path}")
+                _cache[key] = signer
+    return signer
+
+
+def load_pkcs11_signer(module: str, token_label: str, pin: str, key_label: str):
+    """A cached PKCS#11 signer (HSM or token); the session stays open for the process."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11
+
+    key = ("p11", module, token_label, key_label)
+    signer = _cache.get(key)
+    if signer is None:
+        with _cache_lock:
+            signer = _cache.get(key)
+            if signer is None:
+                session = pkcs11.open_pkcs11_session(
+                    module, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
+                signer = pkcs11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
+                _cache[key] = signer
+    return signer
+
+
+def clear_signer_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _timestamper(url: str | None):
+    if not url:
+        return None
+    key = ("tsa", url)
+    if key not in _cache:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+        _cache[key] = HTTPTimeStamper(url)
+    return _cache[key]
+
+
+def signer_name(signer) -> str:
+    """Common name of the signing certificate."""
+    return signer.signing_cert.subject.native.get("common_name", signer.signing_cert.subject.human_friendly)
+
+
+def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), timestamper=None) -> bytes:
+    """Sign ``pdf`` (PAdES B-B, or B-T with a timestamper / ``options.timestamp_url``).
+
+    :param signer: from :func:`load_pkcs12_signer` or :func:`load_pkcs11_signer`.
+    :param timestamper: a pyHanko ``TimeStamper`` (tests pass a dummy one); else from the URL.
+    """
+    meta = signers.PdfSignatureMetadata(
+        field_name=options.field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
+        reason=options.reason, location=options.location)
+    spec = fields.SigFieldSpec(options.field_name, on_page=0,
+                               box=VISIBLE_BOX if options.visible else None)
+    stamp_style = None
+    if options.visible:
+        from pyhanko.stamp import TextStampStyle
+        stamp_style = TextStampStyle(stamp_text="Digitally signed by %(signer)s\nDate: %(ts)s",
+                                     border_width=0)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style, new_field_spec=spec,
+                                   timestamper=timestamper or _timestamper(options.timestamp_url))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=out)
+    return out.getvalue()
