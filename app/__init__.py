@@ -1,0 +1,44 @@
+"""Pravah: certificate services on BPMN processes."""
+import logging
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the application.
+
+    :param config: a :class:`app.config.Config` instance, a dict of overrides on the environment's
+        config, or ``None`` for the environment's (``PRAVAH_ENV``).
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    if config is None or isinstance(config, dict):
+        settings = config_module.from_environment()
+        for key, value in (config or {}).items():
+            setattr(settings, key, value)
+        if config and "SQLALCHEMY_DATABASE_URI" in config:
+            settings.SQLALCHEMY_ENGINE_OPTIONS = config_module.engine_options(settings.SQLALCHEMY_DATABASE_URI)
+    else:
+        settings = config
+    app.config.from_object(settings)
+    app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    login_manager.init_app(app)
+    with app.app_context():
+        from .database import install_sqlite_pragmas
+        install_sqlite_pragmas(db.engine)
+
+    from . import models  # noqa: F401  (registers tables)
+    from .processes.services import register_all
+    register_all()
+
+    from .api import api_bp
+    app.register_blueprint(api_bp)
+    from .cli import register_cli
+    register_cli(app)
+    return app

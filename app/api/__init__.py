@@ -1,0 +1,11 @@
+"""The JSON API v1 (``/api/v1``): thin handlers over the areas' operations.
+
+Every route declares who may call it with :func:`access`; a test fails on a route without one.
+The transaction ends here: commit when the response is a success, roll back otherwise.
+"""
+from flask import Blueprint
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import edge  # noqa: E402,F401  (error handlers, auth, commit)
+from . import auth, catalogue, applications, inbox  # noqa: E402,F401

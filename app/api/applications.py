@@ -1,0 +1,79 @@
+"""Documents, applications, history, tracking and resubmission."""
+from flask import jsonify, request
+
+from .. import clock
+from ..errors import Invalid, NotFound
+from ..intake import ain as ain_codes
+from ..intake import operations as intake
+from ..intake import records
+from ..intake.documents import store_upload
+from . import api_bp
+from .edge import PUBLIC, access, base_url, current_actor, json_body, settings
+
+SUBMITTERS = ("OPERATOR", "CITIZEN", "APIKEY")
+
+
+@api_bp.post("/documents")
+@access(roles=SUBMITTERS)
+def upload_document():
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
+    cfg = settings()
+    document = store_upload(current_actor().user, request.form.get("type", "").strip(), upload.filename,
+                            upload.stream, data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+    return jsonify({"id": document.id, "type": document.type, "sha256": document.sha256,
+                    "size": document.size}), 201
+
+
+@api_bp.post("/applications")
+@access(roles=SUBMITTERS)
+def submit():
+    application = intake.submit(current_actor(), json_body(), idempotency_key=request.headers.get("Idempotency-Key"),
+                                settings=settings())
+    return jsonify(_receipt(application)), 201
+
+
+def _receipt(application) -> dict:
+    return {"ain": application.ain, "status": application.status, "stage": application.stage,
+            "submitted_at": clock.iso(application.submitted_at),
+            "acknowledgement_url": f"{base_url()}/api/v1/applications/{application.ain}/acknowledgement.pdf"}
+
+
+def _visible(ain: str):
+    application = records.find_by_ain(ain)
+    if application is None or not records.can_view(current_actor(), application):
+        raise NotFound("There is no such application that you may see.")
+    return application
+
+
+@api_bp.get("/applications/<ain>")
+@access()
+def detail(ain):
+    return jsonify(records.detail_api(_visible(ain), base_url()))
+
+
+@api_bp.get("/applications/<ain>/history")
+@access()
+def history(ain):
+    items = records.history(_visible(ain))
+    return jsonify({"items": items, "page": 1, "per_page": len(items), "total": len(items)})
+
+
+@api_bp.post("/applications/<ain>/resubmit")
+@access()
+def resubmit(ain):
+    application = intake.resubmit(current_actor(), ain, json_body(), settings())
+    return jsonify({"ain": application.ain, "status": application.status, "stage": application.stage})
+
+
+@api_bp.get("/track/<ain>")
+@access(PUBLIC)
+def track(ain):
+    application = records.find_by_ain(ain)
+    if application is None:
+        hint = ("Check the AIN: its last character does not match (a mistyped or swapped character?)."
+                if ain_codes.looks_like_ain(ain) else
+                "An AIN looks like HHA012-2026-0000042-7 (hyphens and case do not matter).")
+        raise NotFound("No application has this AIN.", code="unknown_ain", hint=hint)
+    return jsonify(records.track_api(application))

@@ -1,0 +1,53 @@
+"""Recording audit events.
+
+Events chain per object (each stores the hash of the previous event of the same object), so the
+rows of one application cannot be altered or removed without breaking its chain; and writers of
+different objects never contend for a global "last row".
+"""
+import hashlib
+import json
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import AuditEvent
+
+
+def _digest(event: AuditEvent) -> str:
+    payload = json.dumps([
+        event.prev_hash, clock.iso(event.at), event.actor, event.role, event.action, event.object_type,
+        event.object_key, event.stage, event.remarks, event.data, event.ip,
+    ], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(action: str, object_type: str, object_key: str | None, *, actor=None, role: str | None = None,
+           stage: str | None = None, remarks: str | None = None, data: dict | None = None,
+           ip: str | None = None, at=None) -> AuditEvent:
+    """Append an event. ``actor`` is an :class:`~app.accounts.actor.Actor`, a User or ``None`` (system).
+
+    :param action: what happened, e.g. ``submitted``, ``forward_enquiry``, ``approve``.
+    """
+    user = getattr(actor, "user", actor)
+    prev = db.session.scalar(
+        select(AuditEvent.hash).where(AuditEvent.object_type == object_type, AuditEvent.object_key == object_key)
+        .order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        at=at or clock.now(), actor_id=getattr(user, "id", None), actor=getattr(user, "username", None) or "system",
+        role=role, action=action, object_type=object_type, object_key=object_key, stage=stage,
+        remarks=remarks, data=data, ip=ip or getattr(actor, "ip", None), prev_hash=prev)
+    event.hash = _digest(event)
+    db.session.add(event)
+    return event
+
+
+def verify_chain(object_type: str, object_key: str) -> bool:
+    """True when every event of the object still hashes to what was recorded and links to its predecessor."""
+    prev = None
+    for event in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.object_type == object_type, AuditEvent.object_key == object_key).order_by(AuditEvent.id)):
+        if event.prev_hash != prev or _digest(event) != event.hash:
+            return False
+        prev = event.hash
+    return True

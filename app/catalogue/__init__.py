@@ -1,0 +1,1 @@
+"""The service catalogue, forms and locations as citizens and partners see them."""

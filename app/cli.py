@@ -1,0 +1,108 @@
+"""Command-line entry points (``flask <command>``); each command is one transaction, committed here."""
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@click.command("deploy")
+@click.argument("services", nargs=-1)
+@with_appcontext
+def deploy_command(services):
+    """Load bpmn/, dmn/, forms/ (and the catalogue) into active process versions."""
+    from .catalogue.operations import load_catalogue
+    from .models import Service
+    from .processes.deploy import InvalidModel, collect_files, deploy
+    created = load_catalogue()
+    if created:
+        click.echo(f"catalogue: added {', '.join(created)}")
+    dirs = current_app.config["MODEL_DIRS"]
+    keys = services or [s.key for s in db.session.scalars(db.select(Service).order_by(Service.key))
+                        if (dirs["bpmn"] / f"{s.key}.bpmn").exists()]
+    failed = False
+    for key in keys:
+        if not (dirs["bpmn"] / f"{key}.bpmn").exists():
+            click.echo(f"{key}: no bpmn/{key}.bpmn", err=True)
+            failed = True
+            continue
+        try:
+            version, created_version = deploy(key, collect_files(key, dirs))
+        except InvalidModel as exc:
+            failed = True
+            click.echo(f"{key}: NOT deployed — {len(exc.problems)} problem(s):", err=True)
+            for p in exc.problems:
+                where = f"{p['file']}:{p['line']}" if p.get("line") else p["file"]
+                click.echo(f"  {where} [{p.get('element_id') or '-'}] {p['message']}", err=True)
+            continue
+        click.echo(f"{key}: version {version.version} {'deployed and active' if created_version else 'unchanged'}")
+    if failed:
+        _fail("deploy failed; nothing was changed.")
+    db.session.commit()
+
+
+demo = AppGroup("demo", help="Demo data (development only).")
+
+
+@demo.command("seed")
+def demo_seed():
+    """Create demo offices and users in Murshidabad and North 24 Parganas."""
+    from .demo.seed import seed
+    if current_app.config["ENV_NAME"] == "production":
+        _fail("Refusing to seed demo data with PRAVAH_ENV=production.")
+    users = seed(current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo(f"Demo users (password: {current_app.config['DEMO_PASSWORD']}):")
+    for username in users:
+        click.echo(f"  {username}")
+
+
+@demo.command("users")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def demo_users(as_json):
+    """List the demo users and their postings."""
+    from .demo.seed import demo_users as rows
+    if current_app.config["ENV_NAME"] == "production":
+        _fail("Demo users do not exist in production.")
+    data = rows(current_app.config["DEMO_PASSWORD"])
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for row in data:
+            postings = ", ".join(f"{p['role']}@{p['office_code']}" for p in row["postings"])
+            click.echo(f"{row['username']:28} {postings}")
+
+
+apikeys = AppGroup("apikeys", help="Partner API keys.")
+
+
+@apikeys.command("create")
+@click.option("--name", required=True)
+@click.option("--channel", required=True, type=click.Choice(["WEB", "CSC", "KIOSK", "BSK", "GP", "DOORSTEP"]))
+def apikeys_create(name, channel):
+    """Issue a key for a partner system; the key is printed once."""
+    from .accounts.tokens import create_api_key
+    from .models import ApiKey, User
+    if db.session.scalar(db.select(ApiKey).where(ApiKey.name == name)):
+        _fail(f"An API key named {name} exists already.")
+    user = User(username=f"apikey.{name.lower()}", name=f"Partner system {name}", language="en")
+    db.session.add(user)
+    db.session.flush()
+    raw, _ = create_api_key(name, channel, user)
+    db.session.commit()
+    click.echo(raw)
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(deploy_command)
+    app.cli.add_command(demo)
+    app.cli.add_command(apikeys)

@@ -1,0 +1,74 @@
+"""Settings from environment variables (``PRAVAH_*``, ``DATABASE_URL``), one class per environment."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+class Config:
+    ENV_NAME = "development"
+    TESTING = False
+
+    def __init__(self):
+        self.DATA_DIR = Path(os.environ.get("PRAVAH_DATA_DIR", ROOT / "instance")).resolve()
+        self.SECRET_KEY = os.environ.get("PRAVAH_SECRET_KEY", "dev-only-secret-change-me")
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{self.DATA_DIR / 'pravah.db'}")
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        #: Length of one SLA "day" in seconds; compressed for demos and black-box tests.
+        self.SLA_DAY_SECONDS = _int("PRAVAH_SLA_DAY_SECONDS", 86400)
+        self.TIMER_SWEEP_SECONDS = _int("PRAVAH_TIMER_SWEEP_SECONDS", 30)
+        self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
+        self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
+        self.PUBLIC_BASE_URL = os.environ.get("PRAVAH_PUBLIC_URL", "http://127.0.0.1:5000")
+        self.TOKEN_HOURS = _int("PRAVAH_TOKEN_HOURS", 12)
+        self.MAX_UPLOAD_BYTES = _int("PRAVAH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 64 * 1024
+        self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
+        self.SQLALCHEMY_TRACK_MODIFICATIONS = False
+        self.JSON_SORT_KEYS = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self):
+        super().__init__()
+        url = os.environ.get("PRAVAH_TEST_DATABASE_URL") or "sqlite://"
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.WTF_CSRF_ENABLED = False
+        self.RATELIMIT_ENABLED = False
+
+
+def _normalise_db_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        from sqlalchemy.pool import StaticPool
+        opts = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            opts["poolclass"] = StaticPool
+        return opts
+    return {"pool_pre_ping": True}
+
+
+def from_environment() -> Config:
+    env = os.environ.get("PRAVAH_ENV", "development")
+    return {"production": ProductionConfig, "testing": TestingConfig}.get(env, Config)()

@@ -1,0 +1,1 @@
+"""Demo data for development and black-box tests (refused in production)."""

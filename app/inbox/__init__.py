@@ -1,0 +1,1 @@
+"""Officers' work: inbox, claim/release, completing tasks with FIFO rules, reassigning."""

@@ -1,0 +1,167 @@
+"""Officers' task operations. Each takes an explicit actor, flushes, never commits."""
+from sqlalchemy import and_, false, func, or_, select
+
+from .. import clock
+from ..audit.operations import record as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..formschema import actions as form_actions, field_errors, officer_fields
+from ..models import Application, Posting, User, WorkItem
+from ..processes import runner
+
+_BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
+
+
+def _visible_filter(actor):
+    """Open items in an office where the actor holds the item's role."""
+    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role) for p in actor.user.postings]
+    return or_(*pairs) if pairs else false()
+
+
+def inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], int]:
+    query = (select(WorkItem).where(WorkItem.closed_at.is_(None), _visible_filter(actor),
+                                    or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
+             .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
+
+
+def get_item(actor, item_id: int) -> WorkItem:
+    item = db.session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound("There is no such task.")
+    if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings):
+        raise Forbidden("This task is not in your jurisdiction or role.")
+    return item
+
+
+def claim(actor, item_id: int) -> WorkItem:
+    item = get_item(actor, item_id)
+    _lock_item(item)
+    if item.closed_at is not None:
+        raise Conflict("This task has already been completed.", code="already_completed")
+    if item.assignee_id not in (None, actor.id):
+        raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
+                       assignee=item.assignee.username)
+    item.assignee_id = actor.id
+    audit("claimed", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name)
+    return item
+
+
+def release(actor, item_id: int) -> WorkItem:
+    item = get_item(actor, item_id)
+    _lock_item(item)
+    if item.closed_at is not None:
+        raise Conflict("This task has already been completed.", code="already_completed")
+    if item.assignee_id != actor.id:
+        raise Conflict("You do not hold this task.", code="not_held")
+    item.assignee_id = None
+    audit("released", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name)
+    return item
+
+
+def _lock_item(item: WorkItem) -> None:
+    stmt = select(WorkItem).where(WorkItem.id == item.id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    db.session.execute(stmt)
+
+
+def complete(actor, item_id: int, body: dict, settings) -> Application:
+    """Take one of the task form's actions.
+
+    :raises Invalid: unknown action, missing remarks/reason, data the form does not declare.
+    :raises Conflict: completed meanwhile, held by someone else, or ``fifo_violation``.
+    """
+    if not isinstance(body, dict):
+        raise Invalid("The body must be a JSON object.")
+    unknown = set(body) - _BODY
+    if unknown:
+        raise Invalid("Unknown fields.", fields={k: "unknown field" for k in sorted(unknown)})
+    item = get_item(actor, item_id)
+    if item.closed_at is not None:
+        raise Conflict("This task has already been completed.", code="already_completed")
+    if item.assignee_id not in (None, actor.id):
+        raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
+                       assignee=item.assignee.username)
+    application = item.application
+    schema = application.instance.version.forms.get(item.form_key) or {"type": "object", "properties": {}}
+    action_key = body.get("action")
+    action = form_actions(schema).get(action_key)
+    if action is None:
+        raise Invalid("Choose one of this task's actions.",
+                      fields={"action": "must be one of: " + ", ".join(form_actions(schema)) if form_actions(schema)
+                              else "this task has no actions"})
+    data = body.get("data") or {}
+    errors = field_errors(schema, data)
+    for text_field in ("remarks", "reason", "fifo_override_reason"):
+        value = body.get(text_field)
+        if value is not None and (not isinstance(value, str) or len(value) > 2000):
+            errors[text_field] = "must be text of at most 2000 characters"
+    for needed in action.get("requires", []):
+        value = data.get(needed[5:]) if needed.startswith("data.") else body.get(needed)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            errors[needed] = f"is required to {action.get('title', action_key).lower()}"
+    errors.update(_check_officers(schema, data, item))
+    if errors:
+        raise Invalid("Please correct the fields listed.", fields=errors)
+    if application.service.fifo_enforced:
+        _enforce_fifo(item, body.get("fifo_override_reason"))
+    variables = {**data, "action": action_key}
+    for text_field in ("remarks", "reason"):
+        if body.get(text_field):
+            variables[text_field] = body[text_field].strip()
+    stage = item.task_name
+    runner.complete_item(item, actor, variables, outcome=action_key, settings=settings)
+    audit(action_key, "application", application.ain, actor=actor, role=item.role, stage=stage,
+          remarks=body.get("reason") or body.get("remarks"),
+          data={k: v for k, v in {"fifo_override_reason": body.get("fifo_override_reason"), **data}.items() if v})
+    return application
+
+
+def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
+    errors = {}
+    for name, role in officer_fields(schema).items():
+        username = data.get(name)
+        if not username:
+            continue
+        posted = db.session.scalar(select(User.id).join(Posting).where(
+            User.username == username, User.active.is_(True), Posting.role == role, Posting.office_id == item.office_id))
+        if posted is None:
+            errors[f"data.{name}"] = f"must be the username of an active {role} of this office"
+    return errors
+
+
+def _enforce_fifo(item: WorkItem, override_reason: str | None) -> None:
+    """Refuse to act on a newer application while an older one waits in the same queue."""
+    older = db.session.scalar(select(WorkItem).join(Application).where(
+        WorkItem.closed_at.is_(None), WorkItem.id != item.id, WorkItem.office_id == item.office_id,
+        WorkItem.role == item.role, WorkItem.task_key == item.task_key,
+        Application.service_id == item.application.service_id,
+        _ahead_of(item))
+        .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at).limit(1))
+    if older is not None and not (override_reason and override_reason.strip()):
+        raise Conflict(f"Application {older.application.ain} has been waiting longer in this queue. Act on it "
+                       "first, or give a reason for taking this one out of turn.", code="fifo_violation",
+                       older_ain=older.application.ain, older_task_id=older.id)
+
+
+def _ahead_of(item: WorkItem):
+    """Items that come before ``item`` in its queue: Tatkal first, then by submission time."""
+    earlier = WorkItem.app_submitted_at < item.app_submitted_at
+    if item.tatkal:
+        return and_(WorkItem.tatkal.is_(True), earlier)
+    return or_(WorkItem.tatkal.is_(True), earlier)
+
+
+def item_api(item: WorkItem, base_url: str) -> dict:
+    application = item.application
+    schema = application.instance.version.forms.get(item.form_key) or {}
+    return {"id": item.id, "ain": application.ain, "service": application.service.key,
+            "task": {"key": item.task_key, "name": item.task_name, "name_bn": item.task_name_bn},
+            "role": item.role, "office": item.office.code if item.office else None,
+            "received_at": clock.iso(item.created_at), "due_at": clock.iso(item.due_at), "tatkal": item.tatkal,
+            "escalation_level": item.escalation_level,
+            "assignee": item.assignee.username if item.assignee else None,
+            "actions": list(form_actions(schema)),
+            "form": f"{base_url}/api/v1/services/{application.service.key}/forms/{item.form_key}"}

@@ -1,0 +1,1 @@
+"""Receiving applications: AINs, form validation, documents, submission and resubmission."""

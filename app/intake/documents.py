@@ -1,0 +1,76 @@
+"""Uploaded documents: type checked by content, size capped, stored by content hash outside the web root."""
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .. import clock
+from ..errors import Invalid, NotFound, TooLarge, UnsupportedType
+from ..extensions import db
+from ..models import Document
+
+#: Leading bytes of the only file types we accept.
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def sniff(head: bytes) -> str | None:
+    return next((mime for magic, mime in _MAGIC if head.startswith(magic)), None)
+
+
+def store_upload(owner, doc_type: str, filename: str | None, stream, *, data_dir: Path, max_bytes: int) -> Document:
+    """Check and keep an uploaded file in ``owner``'s document repository.
+
+    :raises TooLarge: over ``max_bytes``. :raises UnsupportedType: not PDF/JPEG/PNG by content.
+    """
+    if not doc_type or len(doc_type) > 60:
+        raise Invalid("Say what kind of document this is.", fields={"type": "is required"})
+    content = stream.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise TooLarge(f"The file is larger than {max_bytes // (1024 * 1024)} MB.", fields={"file": "too large"})
+    if not content:
+        raise Invalid("The file is empty.", fields={"file": "is empty"})
+    mime = sniff(content[:16])
+    if mime is None:
+        raise UnsupportedType("Only PDF, JPEG and PNG files are accepted.", fields={"file": "not a PDF, JPEG or PNG file"})
+    digest = hashlib.sha256(content).hexdigest()
+    path = data_dir / "documents" / digest[:2] / digest
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    document = Document(owner_id=owner.id, type=doc_type, filename=(filename or "")[:255] or None, sha256=digest,
+                        size=len(content), mime=mime, uploaded_at=clock.now())
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def owned_documents(owner, refs: list) -> list[tuple[str, Document]]:
+    """Resolve ``[{"type", "id"}]`` against the owner's repository; refuses anything not theirs."""
+    if not isinstance(refs, list):
+        raise Invalid("documents must be a list.", fields={"documents": "must be a list of {type, id}"})
+    resolved, errors = [], {}
+    for index, ref in enumerate(refs):
+        if not isinstance(ref, dict) or set(ref) - {"type", "id"} or "id" not in ref:
+            errors[f"documents.{index}"] = "must be {type, id}"
+            continue
+        document = db.session.get(Document, ref["id"]) if isinstance(ref["id"], int) else None
+        if document is None or document.owner_id != owner.id:
+            errors[f"documents.{index}.id"] = "no such document in your uploads"
+            continue
+        resolved.append((ref.get("type") or document.type, document))
+    if errors:
+        raise Invalid("Some documents could not be found.", fields=errors)
+    return resolved
+
+
+def document_path(document: Document, data_dir: Path) -> Path:
+    path = data_dir / "documents" / document.sha256[:2] / document.sha256
+    if not path.exists():
+        raise NotFound("The file of this document is missing.")
+    return path
+
+
+def find(document_id: int) -> Document | None:
+    return db.session.scalar(select(Document).where(Document.id == document_id))

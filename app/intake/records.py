@@ -1,0 +1,89 @@
+"""Finding applications and deciding who may see them; their API representations."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import Application, AuditEvent, WorkItem
+from . import ain as ain_codes
+
+
+def find_by_ain(raw: str) -> Application | None:
+    ain = ain_codes.normalise(raw)
+    if ain is None:
+        return None
+    return db.session.scalar(select(Application).where(Application.ain == ain))
+
+
+def is_applicant_side(actor, application: Application) -> bool:
+    return actor.id in (application.applicant_user_id, application.created_by_id)
+
+
+def office_ids(application: Application) -> set[int]:
+    """Offices that handle or handled the application."""
+    ids = {application.processing_office_id} if application.processing_office_id else set()
+    ids.update(db.session.scalars(select(WorkItem.office_id).where(
+        WorkItem.application_id == application.id, WorkItem.office_id.is_not(None))).all())
+    return ids
+
+
+def can_view(actor, application: Application) -> bool:
+    if is_applicant_side(actor, application):
+        return True
+    return bool(actor.office_ids() & office_ids(application))
+
+
+def work_item_api(item: WorkItem) -> dict:
+    return {"id": item.id, "task": {"key": item.task_key, "name": item.task_name}, "role": item.role,
+            "office": item.office.code if item.office else None,
+            "assignee": item.assignee.username if item.assignee else None,
+            "received_at": clock.iso(item.created_at), "due_at": clock.iso(item.due_at),
+            "escalation_level": item.escalation_level}
+
+
+def detail_api(application: Application, base_url: str) -> dict:
+    open_items = [w for w in application.work_items if w.closed_at is None]
+    body = {
+        "ain": application.ain, "service": application.service.key, "status": application.status,
+        "stage": application.stage, "stage_bn": application.stage_bn, "channel": application.channel,
+        "tatkal": application.tatkal,
+        "applicant": {"name": application.applicant_name, "mobile": application.applicant_mobile,
+                      "email": application.applicant_email, "aadhaar": application.aadhaar_masked,
+                      "language": application.language},
+        "location": application.location.to_api(),
+        "processing_office": application.processing_office.to_api() if application.processing_office else None,
+        "data": application.data, "submitted_at": clock.iso(application.submitted_at),
+        "updated_at": clock.iso(application.updated_at), "decided_at": clock.iso(application.decided_at),
+        "decision_reason": application.decision_reason,
+        "documents": [{"id": d.document_id, "type": d.type, "sha256": d.document.sha256, "size": d.document.size,
+                       "mime": d.document.mime} for d in application.documents],
+        "work_items": [work_item_api(w) for w in open_items],
+        "acknowledgement_url": f"{base_url}/api/v1/applications/{application.ain}/acknowledgement.pdf",
+    }
+    return body
+
+
+def history(application: Application) -> list[dict]:
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "application", AuditEvent.object_key == application.ain)
+        .order_by(AuditEvent.id)).all()
+    return [{"at": clock.iso(e.at), "actor": e.actor, "role": e.role, "action": e.action, "stage": e.stage,
+             "remarks": e.remarks} for e in events]
+
+
+def track_api(application: Application) -> dict:
+    """What anyone may see with just the AIN: no personal data."""
+    return {"ain": application.ain, "service": application.service.key,
+            "service_name": {"en": application.service.name, "bn": application.service.name_bn},
+            "status": application.status, "stage": application.stage, "stage_bn": application.stage_bn,
+            "submitted_at": clock.iso(application.submitted_at), "updated_at": clock.iso(application.updated_at),
+            "expected_by": clock.iso(expected_by(application))}
+
+
+def expected_by(application: Application):
+    """The published total SLA from submission (the SLA area refines this with working days)."""
+    days = (application.service.sla or {}).get("total_days")
+    if not days or application.status in ("APPROVED", "REJECTED", "DELIVERED"):
+        return None
+    return clock.as_utc(application.submitted_at) + timedelta(days=days)

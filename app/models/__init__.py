@@ -1,0 +1,10 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+from .types import BigId, UtcDateTime  # noqa: F401
+from .geography import Location, LEVELS  # noqa: F401
+from .people import Office, User, Posting, ApiToken, ApiKey  # noqa: F401
+from .catalogue import Department, Service  # noqa: F401
+from .workflow import ProcessVersion, ProcessInstance, WorkItem  # noqa: F401
+from .application import Application, Document, ApplicationDocument, Counter  # noqa: F401
+from .audit import AuditEvent  # noqa: F401
+from .certificate import Certificate  # noqa: F401
+from .ratelimit import RateLimitWindow  # noqa: F401

@@ -1,0 +1,87 @@
+"""The SQL projection of an instance: its open work items and the application's status and stage.
+
+Inboxes, dashboards and the API read these rows, never the workflow JSON. Called after every
+engine run, in the same transaction.
+"""
+from sqlalchemy import select
+
+from .. import clock, engine
+from ..extensions import db
+from ..models import Application, User, WorkItem
+from .offices import office_for_level
+
+
+def project(application: Application, instance, wf, saved, *, actor=None) -> list[WorkItem]:
+    """Sync work items with the ready user tasks and set the application's status and stage.
+
+    :returns: the work items that were opened by this run.
+    """
+    now = clock.now()
+    ready = engine.ready_user_tasks(wf)
+    ready_by_guid = {t.guid: t for t in ready}
+    open_items = db.session.scalars(select(WorkItem).where(
+        WorkItem.instance_id == instance.id, WorkItem.closed_at.is_(None))).all()
+    for item in open_items:
+        if item.task_guid not in ready_by_guid:
+            item.closed_at = now
+            item.outcome = item.outcome or "cancelled"
+    known = {item.task_guid for item in open_items}
+    opened = []
+    for task in ready:
+        if task.guid in known:
+            continue
+        item = WorkItem(
+            instance_id=instance.id, application_id=application.id, task_guid=task.guid, task_key=task.task_id,
+            task_name=task.name or task.task_id, task_name_bn=task.properties.get("name_bn"),
+            form_key=task.form_key, role=task.lane or "CITIZEN", office_id=_office_id(application, task),
+            assignee_id=_assignee_id(task), tatkal=application.tatkal,
+            app_submitted_at=application.submitted_at, created_at=now)
+        db.session.add(item)
+        opened.append(item)
+    _set_status(application, ready, saved, now)
+    db.session.flush()
+    return opened
+
+
+def _office_id(application: Application, task) -> int | None:
+    if (task.lane or "CITIZEN") in ("CITIZEN", "OPERATOR"):
+        return None
+    level = task.properties.get("office_level")
+    if level:
+        office = office_for_level(application.location, level)
+        return office.id if office else None
+    return application.processing_office_id
+
+
+def _assignee_id(task) -> int | None:
+    variable = task.properties.get("assignee_variable")
+    username = task.data.get(variable) if variable else None
+    if not username:
+        return None
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def _set_status(application: Application, ready, saved, now) -> None:
+    application.updated_at = now
+    if saved.finished:
+        # record_decision set the status; the stage says how it ended.
+        application.stage = {"APPROVED": "Approved", "REJECTED": "Rejected",
+                             "DELIVERED": "Certificate issued"}.get(application.status, "Closed")
+        application.stage_bn = {"APPROVED": "অনুমোদিত", "REJECTED": "বাতিল",
+                                "DELIVERED": "শংসাপত্র প্রদান করা হয়েছে"}.get(application.status)
+        return
+    first = ready[0] if ready else None
+    application.stage = first.name if first else None
+    application.stage_bn = first.properties.get("name_bn") if first else None
+    flagged = next((t.properties["status"] for t in ready if t.properties.get("status")), None)
+    if flagged:
+        application.status = flagged
+    elif application.status in ("SUBMITTED", "SENT_BACK") and application.id and _acted_on(application):
+        application.status = "IN_PROCESS"
+
+
+def _acted_on(application: Application) -> bool:
+    return db.session.scalar(select(WorkItem.id).where(
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None)).limit(1)) is not None
+
+
