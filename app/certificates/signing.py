@@ -14,11 +14,41 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
+#: Room for the CMS blob. Fixed, so pyHanko skips its dry-run signature to estimate it; a B-T
+#: timestamp token with its chain adds a few kB.
+BYTES_RESERVED = 16384
+BYTES_RESERVED_TIMESTAMPED = 32768
+
 _cache: dict = {}
 _cache_lock = threading.Lock()
 
 #: Visible stamp placement on A4 (points from bottom-left): above the officer's name block.
 VISIBLE_BOX = (390, 120, 560, 165)
+
+
+class CachedKeySigner(signers.SimpleSigner):
+    """``SimpleSigner`` that keeps the parsed private key: pyHanko's own ``sign_raw`` reloads it
+    from DER on every signature (~35 ms for RSA-2048, as OpenSSL re-checks the key)."""
+
+    _pyca_key = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
+        from pyhanko.sign.general import get_pyca_cryptography_hash
+
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if self._pyca_key is None:
+            self._pyca_key = load_der_private_key(self.signing_key.dump(), password=None)
+        key = self._pyca_key
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+            return key.sign(data, signature_algorithm=ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)
 
 
 @dataclass(frozen=True)
@@ -40,9 +70,11 @@ def load_pkcs12_signer(path: str | Path, passphrase: str | bytes):
             signer = _cache.get(key)
             if signer is None:
                 pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
-                signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=pw)
-                if signer is None:
+                loaded = signers.SimpleSigner.load_pkcs12(str(path), passphrase=pw)
+                if loaded is None:
                     raise ValueError(f"cannot load signing key from {path}")
+                signer = CachedKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                                         cert_registry=loaded.cert_registry)
                 _cache[key] = signer
     return signer
 
@@ -101,9 +133,11 @@ def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), tim
         from pyhanko.stamp import TextStampStyle
         stamp_style = TextStampStyle(stamp_text="Digitally signed by %(signer)s\nDate: %(ts)s",
                                      border_width=0)
+    timestamper = timestamper or _timestamper(options.timestamp_url)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style, new_field_spec=spec,
-                                   timestamper=timestamper or _timestamper(options.timestamp_url))
+                                   timestamper=timestamper)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    pdf_signer.sign_pdf(writer, output=out,
+                        bytes_reserved=BYTES_RESERVED_TIMESTAMPED if timestamper else BYTES_RESERVED)
     return out.getvalue()

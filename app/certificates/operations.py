@@ -1,0 +1,133 @@
+"""Certificate use cases: issue (UIN → render → security layer → sign → store) and the receipt.
+
+Called by the approval hook (engine service task ``issue_certificate``) and the API with an explicit
+actor and clock value; never reads Flask globals; flushes, never commits. The PDF is written to
+``<data_dir>/certificates/<sha256>.pdf`` before the commit: if the transaction rolls back, the file
+is an unreferenced orphan (harmless, content-addressed) and the UIN serial returns to the counter.
+"""
+import hashlib
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..models.certificate import Certificate
+from . import pki
+from .context import acknowledgement_context, certificate_context
+from .render import TEMPLATES_DIR, add_background, render_html, render_pdf
+from .signing import SigningOptions, load_pkcs11_signer, load_pkcs12_signer, sign_pdf, signer_name
+from .timefmt import ist
+from .uin import next_uin
+
+
+class CertificateError(Exception):
+    """The certificate cannot be issued (already issued, no signing key…)."""
+
+
+def _get(settings, key, default=None):
+    return settings.get(key, default) if settings is not None else default
+
+
+def _templates_dir(settings) -> Path:
+    dirs = _get(settings, "MODEL_DIRS") or {}
+    return Path(dirs.get("certificate_templates") or TEMPLATES_DIR)
+
+
+def data_dir(settings) -> Path:
+    return Path(_get(settings, "DATA_DIR") or "instance")
+
+
+def keys_dir(settings) -> Path:
+    return Path(_get(settings, "SIGNING_KEYS_DIR") or data_dir(settings) / "keys")
+
+
+def signer_for(officer_user, office, settings):
+    """The signing key for an approval: PKCS#11 token when configured, else the officer's own
+    PKCS#12 (``signers/user-<username>.p12``), else the office's (``office-<code>``), else
+    ``default``. Loaded once per process (signing.py caches)."""
+    module = _get(settings, "SIGNING_PKCS11_MODULE")
+    if module:
+        label = _get(settings, "SIGNING_PKCS11_KEY_LABEL") or pki.slug("user", officer_user.username)
+        return load_pkcs11_signer(module, _get(settings, "SIGNING_PKCS11_TOKEN", "pravah"),
+                                  _get(settings, "SIGNING_PKCS11_PIN"), label)
+    directory = keys_dir(settings) / "signers"
+    candidates = [pki.slug("user", getattr(officer_user, "username", "") or "")]
+    if office is not None and getattr(office, "code", None):
+        candidates.append(pki.slug("office", office.code))
+    candidates.append("default")
+    passphrase = _get(settings, "SIGNING_P12_PASSPHRASE", pki.DEMO_PASSPHRASE)
+    for name in candidates:
+        path = directory / f"{name}.p12"
+        if path.exists():
+            return load_pkcs12_signer(path, passphrase)
+    raise CertificateError(f"no signing key in {directory} for {candidates} (run `flask signing init-demo`)")
+
+
+def store_pdf(base_dir: Path, pdf: bytes) -> tuple[str, str]:
+    """Write ``certificates/<sha256>.pdf`` atomically under ``base_dir``; returns (relative path, sha)."""
+    sha = hashlib.sha256(pdf).hexdigest()
+    rel = f"certificates/{sha}.pdf"
+    target = base_dir / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+        os.replace(tmp, target)
+    return rel, sha
+
+
+def build_certificate_pdf(application, officer_user, uin: str, now: datetime, settings, signer) -> bytes:
+    """Render, lay the security background, sign. No database access (the bench calls it)."""
+    templates = _templates_dir(settings)
+    context = certificate_context(application, officer_user, uin, now, settings)
+    html = render_html(f"{application.service.key}.html", context, templates)
+    pdf = add_background(render_pdf(html, base_url=templates), templates)
+    options = SigningOptions(visible=bool(_get(settings, "SIGNING_VISIBLE", False)),
+                             timestamp_url=_get(settings, "SIGNING_TIMESTAMP_URL"))
+    return sign_pdf(pdf, signer, options, timestamper=_get(settings, "SIGNING_TIMESTAMPER"))
+
+
+def issue_certificate(session, application, officer_user, now: datetime, settings) -> Certificate:
+    """Issue the signed certificate of an approved application.
+
+    :param session: SQLAlchemy session; this flushes, the caller commits.
+    :param application: the approved :class:`Application` (``data`` holds the form fields).
+    :param officer_user: the approving officer (:class:`User`), recorded as ``issued_by``.
+    :param now: ``app.clock.now()`` of the action (aware UTC); the UIN's year is the IST year.
+    :param settings: the app config (``DATA_DIR``, ``PUBLIC_BASE_URL``, ``QR_VERSION``,
+        ``SIGNING_*``) or any mapping with those keys.
+    :raises CertificateError: when the application already has a valid certificate or no key exists.
+    """
+    existing = session.execute(select(Certificate.uin).where(
+        Certificate.application_id == application.id, Certificate.status == "VALID")).first()
+    if existing:
+        raise CertificateError(f"application {application.ain} already has certificate {existing[0]}")
+    service = application.service
+    signer = signer_for(officer_user, application.processing_office, settings)
+    uin = next_uin(session, service.department.code, service.service_code, ist(now).year)
+    pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer)
+    rel, sha = store_pdf(data_dir(settings), pdf)
+    certificate = Certificate(uin=uin, application_id=application.id, service_id=service.id,
+                              pdf_path=rel, pdf_sha256=sha, signer_name=signer_name(signer),
+                              issued_at=now, issued_by_id=officer_user.id, status="VALID")
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def acknowledgement_pdf(application, settings=None, expected_at: datetime | None = None) -> bytes:
+    """The submission receipt (AIN, service, applicant, documents, expected date, tracking QR).
+
+    Unsigned: it proves nothing the tracker does not show. ``expected_at`` is the SLA due date.
+    """
+    templates = _templates_dir(settings)
+    html = render_html("acknowledgement.html", acknowledgement_context(application, settings, expected_at),
+                       templates)
+    return add_background(render_pdf(html, base_url=templates), templates)
+
+
+def certificate_file(settings, certificate: Certificate) -> Path:
+    return data_dir(settings) / certificate.pdf_path
