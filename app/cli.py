@@ -54,11 +54,16 @@ demo = AppGroup("demo", help="Demo data (development only).")
 
 
 @demo.command("seed")
-def demo_seed():
+@click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
+def demo_seed(if_empty):
     """Create demo offices and users in Murshidabad and North 24 Parganas."""
     from .demo.seed import seed
+    from .models import User
     if current_app.config["ENV_NAME"] == "production":
         _fail("Refusing to seed demo data with PRAVAH_ENV=production.")
+    if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
+        click.echo("Database has users already; demo seed skipped.")
+        return
     users = seed(current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo(f"Demo users (password: {current_app.config['DEMO_PASSWORD']}):")
@@ -102,7 +107,27 @@ def apikeys_create(name, channel):
     click.echo(raw)
 
 
+@click.command("serve")
+@click.option("--port", default=lambda: int(__import__("os").environ.get("PORT", 5000)), type=int)
+@with_appcontext
+def serve_command(port):
+    """Run the web app on 127.0.0.1 with the scheduler in-process (development / embedded use).
+
+    Production runs gunicorn (never a scheduler) and ``flask scheduler run`` separately (docs/deploy.md).
+    """
+    app = current_app._get_current_object()
+    try:
+        from scheduler.runner import start_in_process
+    except ImportError:
+        start_in_process = None
+    if start_in_process is not None:
+        start_in_process(app)
+    click.echo(f"Pravah on http://127.0.0.1:{port}/")
+    app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(serve_command)
     app.cli.add_command(deploy_command)
     app.cli.add_command(demo)
     app.cli.add_command(apikeys)

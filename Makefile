@@ -1,0 +1,47 @@
+# Pravah — the two set-up commands are `make run` and `make test`; both create .venv on first use.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+export FLASK_APP := wsgi.py
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/pravah_test
+
+.PHONY: run test test-sqlite test-postgres test-e2e bench lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: migrate, deploy the models, seed demo data on an empty database, start web + scheduler
+run: $(STAMP)
+	$(VENV)/bin/flask db upgrade
+	$(VENV)/bin/flask deploy
+	$(VENV)/bin/flask demo seed --if-empty
+	$(VENV)/bin/flask demo users
+	$(VENV)/bin/flask serve
+
+## test: the whole suite on SQLite and, where PostgreSQL answers, again on PostgreSQL
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -m tests.pg_available "$(PG_TEST_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL at $(PG_TEST_URL) does not answer: PostgreSQL run skipped"; \
+		if [ -n "$$PRAVAH_REQUIRE_POSTGRES" ]; then exit 1; fi; \
+	fi
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+test-postgres: $(STAMP)
+	$(PY) -m tests.pg_available "$(PG_TEST_URL)" --create
+	PRAVAH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider -m "not sqlite_only" tests
+
+bench: $(STAMP)
+	$(PY) bench/engine_roundtrip.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
