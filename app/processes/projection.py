@@ -8,11 +8,15 @@ from sqlalchemy import select
 from .. import clock, engine
 from ..extensions import db
 from ..models import Application, User, WorkItem
+from . import hooks
 from .offices import office_for_level
 
 
-def project(application: Application, instance, wf, saved, *, actor=None) -> list[WorkItem]:
+def project(application: Application, instance, wf, saved, *, actor=None, old_status=None,
+            new_application=False) -> list[WorkItem]:
     """Sync work items with the ready user tasks and set the application's status and stage.
+
+    :param old_status: the status before the engine ran (service tasks may have changed it since).
 
     :returns: the work items that were opened by this run.
     """
@@ -25,6 +29,7 @@ def project(application: Application, instance, wf, saved, *, actor=None) -> lis
         if item.task_guid not in ready_by_guid:
             item.closed_at = now
             item.outcome = item.outcome or "cancelled"
+            hooks.emit("task_closed", application=application, item=item, actor=actor)
     known = {item.task_guid for item in open_items}
     opened = []
     for task in ready:
@@ -38,8 +43,14 @@ def project(application: Application, instance, wf, saved, *, actor=None) -> lis
             app_submitted_at=application.submitted_at, created_at=now)
         db.session.add(item)
         opened.append(item)
+    old_status = application.status if old_status is None else old_status
     _set_status(application, ready, saved, now)
     db.session.flush()
+    for item in opened:
+        hooks.emit("task_opened", application=application, item=item)
+    if old_status != application.status or new_application:
+        hooks.emit("status_changed", application=application, old=None if new_application else old_status,
+                   new=application.status, actor=actor)
     return opened
 
 

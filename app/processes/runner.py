@@ -6,7 +6,7 @@ from ..audit.operations import record as audit
 from ..errors import Conflict
 from ..extensions import db
 from ..models import WorkItem
-from . import store
+from . import hooks, store
 from .context import ProcessContext
 from .projection import project
 
@@ -31,7 +31,7 @@ def start_application(application, version, actor, settings) -> None:
     application.process_instance_id = instance.id
     application.instance = instance
     db.session.flush()
-    project(application, instance, wf, saved, actor=actor)
+    project(application, instance, wf, saved, actor=actor, new_application=True)
 
 
 def complete_item(item, actor, variables: dict, *, outcome: str, settings) -> None:
@@ -45,6 +45,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings) -> No
     if item.closed_at is not None:
         raise TaskGone("This task has already been completed.")
     context = ProcessContext(application, actor, clock.now(), settings)
+    old_status = application.status
     wf = store.restore(instance, context)
     try:
         engine.complete(wf, item.task_guid, variables, context)
@@ -54,7 +55,8 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings) -> No
     item.closed_at = clock.now()
     item.closed_by_id = actor.id
     item.outcome = outcome
-    project(application, instance, wf, saved, actor=actor)
+    hooks.emit("task_closed", application=application, item=item, actor=actor)
+    project(application, instance, wf, saved, actor=actor, old_status=old_status)
 
 
 def resubmit(application, actor, form_data: dict, remarks, settings) -> None:

@@ -1,0 +1,22 @@
+"""In-transaction hooks other areas subscribe to at start-up (notifications, SLA, certificates).
+
+Listeners run inside the same transaction as the change, so what they write (an outbox row, an SLA
+figure) commits or rolls back with it. Events:
+
+- ``status_changed(application, old, new, actor)`` — application.status changed
+- ``task_opened(application, item)`` — a work item was created for a ready user task
+- ``task_closed(application, item, actor)`` — a work item was completed or cancelled
+"""
+from collections import defaultdict
+
+_listeners: dict[str, list] = defaultdict(list)
+
+
+def subscribe(event: str, fn) -> None:
+    if fn not in _listeners[event]:
+        _listeners[event].append(fn)
+
+
+def emit(event: str, **kwargs) -> None:
+    for fn in list(_listeners[event]):
+        fn(**kwargs)
