@@ -51,7 +51,8 @@ def signer_for(officer_user, office, settings):
     if module:
         label = _get(settings, "SIGNING_PKCS11_KEY_LABEL") or pki.slug("user", officer_user.username)
         return load_pkcs11_signer(module, _get(settings, "SIGNING_PKCS11_TOKEN", "pravah"),
-                                  _get(settings, "SIGNING_PKCS11_PIN"), label)
+                                  _get(settings, "SIGNING_PKCS11_PIN"), label,
+                                  _get(settings, "SIGNING_PKCS11_CERT"))
     directory = keys_dir(settings) / "signers"
     candidates = [pki.slug("user", getattr(officer_user, "username", "") or "")]
     if office is not None and getattr(office, "code", None):

@@ -146,3 +146,17 @@ def init_demo(keys_dir: str | Path, signers=(), passphrase: str = DEMO_PASSPHRAS
 def trust_root_pem(keys_dir: str | Path) -> bytes:
     """The demo root certificate (PEM), the trust anchor a verifier passes to ``verify_pdf``."""
     return (Path(keys_dir) / "root.pem").read_bytes()
+
+
+def export_for_token(keys_dir: str | Path, signer_slug: str, passphrase: str = DEMO_PASSPHRASE,
+                     out_dir: str | Path | None = None) -> tuple[Path, Path]:
+    """Unpack ``signers/<slug>.p12`` into ``<slug>.key.pem`` (PKCS#8, for ``softhsm2-util --import``)
+    and ``<slug>.chain.pem`` (certificate then chain, for ``SIGNING_PKCS11_CERT``)."""
+    keys_dir = Path(keys_dir)
+    out_dir = Path(out_dir or keys_dir / "token")
+    key, cert, chain = pkcs12.load_key_and_certificates(
+        (keys_dir / "signers" / f"{signer_slug}.p12").read_bytes(), passphrase.encode())
+    key_path, chain_path = out_dir / f"{signer_slug}.key.pem", out_dir / f"{signer_slug}.chain.pem"
+    _write_private(key_path, _pem_key(key))
+    chain_path.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *chain]))
+    return key_path, chain_path

@@ -79,12 +79,17 @@ def load_pkcs12_signer(path: str | Path, passphrase: str | bytes):
     return signer
 
 
-def load_pkcs11_signer(module: str, token_label: str, pin: str, key_label: str):
-    """A cached PKCS#11 signer (HSM or token); the session stays open for the process."""
+def load_pkcs11_signer(module: str, token_label: str, pin: str, key_label: str,
+                       cert_file: str | Path | None = None):
+    """A cached PKCS#11 signer (HSM or token); the session stays open for the process.
+
+    :param cert_file: PEM with the signing certificate first, then its chain, when the token holds
+        only the key; otherwise the certificate is read from the token under ``key_label``.
+    """
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
-    key = ("p11", module, token_label, key_label)
+    key = ("p11", module, token_label, key_label, str(cert_file or ""))
     signer = _cache.get(key)
     if signer is None:
         with _cache_lock:
@@ -92,9 +97,19 @@ def load_pkcs11_signer(module: str, token_label: str, pin: str, key_label: str):
             if signer is None:
                 session = pkcs11.open_pkcs11_session(
                     module, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
-                signer = pkcs11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
+                if cert_file:
+                    certs = _load_pem_chain(Path(cert_file).read_bytes())
+                    signer = pkcs11.PKCS11Signer(session, key_label=key_label, signing_cert=certs[0],
+                                                 ca_chain=certs[1:])
+                else:
+                    signer = pkcs11.PKCS11Signer(session, key_label=key_label, cert_label=key_label)
                 _cache[key] = signer
     return signer
+
+
+def _load_pem_chain(data: bytes) -> list:
+    from asn1crypto import pem, x509
+    return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
 
 
 def clear_signer_cache() -> None:
