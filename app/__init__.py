@@ -25,6 +25,8 @@ def create_app(config=None) -> Flask:
     app.config.from_object(settings)
     app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
     logging.getLogger("spiff").setLevel(logging.WARNING)
+    from .accounts.passwords import configure as configure_passwords
+    configure_passwords(*app.config["PASSWORD_HASH_COST"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))

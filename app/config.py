@@ -30,8 +30,16 @@ class Config:
         self.MAX_UPLOAD_BYTES = _int("PRAVAH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 64 * 1024
         self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
+        #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
+        self.PASSWORD_HASH_COST = (3, 65536)
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
         self.JSON_SORT_KEYS = False
+
+
+    def use_database(self, url: str) -> None:
+        """Point at another database (tests use this for file SQLite or PostgreSQL)."""
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
 
 
 class ProductionConfig(Config):
@@ -44,10 +52,9 @@ class TestingConfig(Config):
 
     def __init__(self):
         super().__init__()
-        url = os.environ.get("PRAVAH_TEST_DATABASE_URL") or "sqlite://"
-        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(url)
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.use_database(os.environ.get("PRAVAH_TEST_DATABASE_URL") or "sqlite://")
         self.WTF_CSRF_ENABLED = False
+        self.PASSWORD_HASH_COST = (1, 1024)
         self.RATELIMIT_ENABLED = False
 
 

@@ -8,8 +8,20 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("pravah-timing-equaliser")
 
 
+def configure(time_cost: int, memory_cost_kib: int) -> None:
+    """Set the Argon2 cost (lowered only by the testing config; verification reads cost from each hash)."""
+    global _hasher, _DUMMY_HASH
+    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_cost_kib):
+        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib)
+        _DUMMY_HASH = _hasher.hash("pravah-timing-equaliser")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def check_needs_rehash(stored_hash: str) -> bool:
+    return _hasher.check_needs_rehash(stored_hash)
 
 
 def check_password(stored_hash: str | None, password: str) -> bool:

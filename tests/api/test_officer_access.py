@@ -1,0 +1,125 @@
+"""Jurisdiction, task races and what a resubmission may change."""
+import threading
+
+import pytest
+
+from app.extensions import db
+from app.models import Application
+from tests.helpers import RESIDENTIAL_FORM, act, submit_residential, task_for
+
+
+def test_bdo_of_another_block_cannot_see_or_act(api):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    inbox = api.get("/api/v1/inbox", user="bdo.jalangi").get_json()["items"]
+    assert all(i["ain"] != ain for i in inbox)
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "verify"}, user="bdo.jalangi")
+    assert r.status_code in (403, 404)
+    assert api.get(f"/api/v1/applications/{ain}", user="bdo.jalangi").status_code == 404
+    assert api.get(f"/api/v1/applications/{ain}", user="bdo.domkal").status_code == 200
+
+
+def test_eo_cannot_take_the_bdos_step(api):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "verify"}, user="eo.domkal")
+    assert r.status_code == 403
+
+
+def test_actions_are_those_of_the_form(api):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    assert item["actions"] == ["forward_enquiry", "verify", "send_back", "reject"]
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "approve"}, user="bdo.domkal")
+    assert r.status_code == 422 and "action" in r.get_json()["error"]["fields"]
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "reject"}, user="bdo.domkal")
+    assert r.status_code == 422 and "reason" in r.get_json()["error"]["fields"]
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete",
+                 json={"action": "forward_enquiry", "data": {"enquiry_officer": "bdo.domkal"}}, user="bdo.domkal")
+    assert r.status_code == 422 and "data.enquiry_officer" in r.get_json()["error"]["fields"]
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete",
+                 json={"action": "verify", "data": {"status": "APPROVED"}}, user="bdo.domkal")
+    assert r.status_code == 422 and r.get_json()["error"]["fields"]["data.status"] == "is not a field of this form"
+
+
+def test_forwarded_task_is_assigned_to_the_chosen_eo(api):
+    ain = submit_residential(api)
+    act(api, "bdo.domkal", ain, "forward_enquiry", data={"enquiry_officer": "eo.domkal"})
+    assert task_for(api, "eo.domkal", ain)["assignee"] == "eo.domkal"
+
+
+def test_completed_task_answers_409(api):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    assert api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "verify"}, user="bdo.domkal").status_code == 200
+    r = api.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "verify"}, user="bdo.domkal")
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "already_completed"
+
+
+def test_claim_and_release(api):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    assert api.post(f"/api/v1/tasks/{item['id']}/claim", user="bdo.domkal").get_json()["assignee"] == "bdo.domkal"
+    assert api.post(f"/api/v1/tasks/{item['id']}/release", user="bdo.domkal").get_json()["assignee"] is None
+    assert api.post(f"/api/v1/tasks/{item['id']}/release", user="bdo.domkal").status_code == 409
+
+
+def test_resubmit_cannot_set_process_variables(api, app):
+    ain = submit_residential(api)
+    act(api, "bdo.domkal", ain, "send_back", remarks="Wrong PIN code.")
+    r = api.post(f"/api/v1/applications/{ain}/resubmit",
+                 json={"data": {**RESIDENTIAL_FORM, "action": "approve", "processing_office": "BDO-JALANGI"}},
+                 user="operator.csc-domkal")
+    assert r.status_code == 422
+    assert set(r.get_json()["error"]["fields"]) == {"data.action", "data.processing_office"}
+    r = api.post(f"/api/v1/applications/{ain}/resubmit", json={"data": RESIDENTIAL_FORM, "action": "approve"},
+                 user="operator.csc-domkal")
+    assert r.status_code == 422
+    assert api.get(f"/api/v1/track/{ain}").get_json()["status"] == "SENT_BACK"
+    # A proper resubmission returns to the same block office, whatever was tried before.
+    r = api.post(f"/api/v1/applications/{ain}/resubmit", json={"data": RESIDENTIAL_FORM}, user="operator.csc-domkal")
+    assert r.status_code == 200
+    assert task_for(api, "bdo.domkal", ain)["task"]["key"] == "verify_documents"
+    with app.app_context():
+        application = db.session.scalar(db.select(Application).where(Application.ain == ain))
+        assert application.processing_office.code == "BDO-DOMKAL"
+
+
+def test_only_the_applicant_side_may_resubmit(api):
+    ain = submit_residential(api)
+    act(api, "bdo.domkal", ain, "send_back", remarks="Blurred photograph.")
+    r = api.post(f"/api/v1/applications/{ain}/resubmit", json={"data": RESIDENTIAL_FORM}, user="operator.csc-barasat")
+    assert r.status_code == 404
+    r = api.post(f"/api/v1/applications/{ain}/resubmit", json={"data": RESIDENTIAL_FORM}, user="bdo.domkal")
+    assert r.status_code == 404
+
+
+@pytest.fixture
+def file_database(app_config, tmp_path):
+    """Concurrency needs real connections: a file SQLite database unless PostgreSQL is selected."""
+    if app_config.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        app_config.use_database(f"sqlite:///{tmp_path / 'race.db'}")
+
+
+def test_two_officers_completing_at_once_get_one_200_and_one_409(file_database, api, app):
+    ain = submit_residential(api)
+    item = task_for(api, "bdo.domkal", ain)
+    tokens = [api.token("bdo.domkal"), api.token("bdo.domkal")]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def complete(token):
+        client = app.test_client()
+        barrier.wait()
+        r = client.post(f"/api/v1/tasks/{item['id']}/complete", json={"action": "verify"},
+                        headers={"Authorization": f"Bearer {token}"})
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=complete, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 409]
+    history = api.get(f"/api/v1/applications/{ain}/history", user="bdo.domkal").get_json()["items"]
+    assert [h["action"] for h in history].count("verify") == 1
