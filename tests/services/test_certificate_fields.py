@@ -1,0 +1,46 @@
+"""Each service's certificate template prints every fact its application form collects."""
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace as NS
+
+import pytest
+
+from app.certificates.context import certificate_context
+from app.certificates.render import render_html
+from tests.services.samples import FLOW_A, FLOW_B, FORMS
+
+ROOT = Path(__file__).resolve().parents[2]
+ISSUED = datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc)
+#: Enum values the template prints as words.
+PRINTED_AS = {"school_record": "School record"}
+
+
+def _values(data):
+    for name, value in data.items():
+        if name == "applicant_name_bn":
+            continue
+        if isinstance(value, list):
+            for row in value:
+                yield from (str(v) for v in row.values())
+        else:
+            yield str(value)
+
+
+@pytest.mark.parametrize("service", FLOW_A + FLOW_B)
+def test_template_prints_every_form_field(service):
+    form = json.loads((ROOT / "forms" / f"{service}.json").read_text(encoding="utf-8"))
+    data = FORMS[service]
+    assert set(data) <= set(form["properties"]), "the sample must use the form's own field names"
+    catalogue = json.loads((ROOT / "app/catalogue/services.json").read_text(encoding="utf-8"))
+    row = next(s for s in catalogue["services"] if s["key"] == service)
+    application = NS(
+        service=NS(key=service, name=row["name"], name_bn=row["name_bn"], service_code=row["service_code"],
+                   bilingual=row["bilingual"], department=NS(code="PRD", name="Panchayats", name_bn=None)),
+        processing_office=NS(id=1, code="GP-RAIPUR", name="Raipur Gram Panchayat", name_bn=None),
+        data=data, applicant_name="Rahima Khatun")
+    officer = NS(name="Pradhan, Raipur GP", postings=[])
+    html = render_html(f"{service}.html", certificate_context(application, officer, "PRD0012026000001", ISSUED),
+                       directory=ROOT / "certificate_templates")
+    missing = [v for v in _values(data) if PRINTED_AS.get(v, v) not in html]
+    assert not missing, f"{service}.html does not print {missing}"
