@@ -1,0 +1,17 @@
+"""`flask signing init-demo` / `trust-root` on a bare Flask app (the factory registers the group)."""
+from flask import Flask
+
+from app.certificates.cli import signing
+
+
+def test_init_demo_and_trust_root(tmp_path):
+    app = Flask(__name__)
+    app.config.update(DATA_DIR=tmp_path)
+    app.cli.add_command(signing)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["signing", "init-demo", "--no-db"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "keys" / "root.pem").exists()
+    assert (tmp_path / "keys" / "signers" / "default.p12").exists()
+    result = runner.invoke(args=["signing", "trust-root"])
+    assert result.output.startswith("-----BEGIN CERTIFICATE-----")
