@@ -3,17 +3,21 @@
 Knows nothing of Flask or our models. See docs/engine.md.
 """
 from .build import Built, build
+from .diff import diff_models
+from .dryrun import DryRunResult, build_locator, dry_run, sample_from_schema
 from .errors import InvalidModel, ModelProblem, ScriptsDisabled, TaskNotReady
 from .expressions import UnsafeExpression, check as check_expression
 from .expressions import evaluate
 from .registry import (ServiceCall, UnknownTopic, register_service, registered_topics,
                        unregister_service)
+from .samples import run_dmn_samples
 from .runner import (ReadyTask, Saved, Spec, clear_spec_cache, complete, dump, finished_end_event,
                      fire_due_timers, load_spec, next_timer_at, ready_user_tasks, restore, start)
 from .serializer import SERIALIZER_VERSION, state_version
 
 __all__ = [
-    "Built", "build", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
+    "Built", "build", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
+    "run_dmn_samples", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
     "UnsafeExpression", "check_expression", "evaluate", "ServiceCall", "UnknownTopic",
     "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",
     "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",

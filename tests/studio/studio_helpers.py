@@ -1,0 +1,43 @@
+"""Shipped model files for the studio tests, and small ways to change them."""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "residential_edistrict"
+BPMN = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text(encoding="utf-8")
+DMN_NAME = "processing_office_level.dmn"
+DMN = (ROOT / "dmn" / DMN_NAME).read_text(encoding="utf-8")
+FORMS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "forms").glob("*.json")}
+ROLES = {"CITIZEN", "OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ANALYST", "ADMIN"}
+TOPICS = {"assign_processing_office", "record_decision"}
+STUBS = {"assign_processing_office": {"processing_office": "X"},
+         "record_decision": lambda call: {"decision": call.properties.get("status")}}
+SEED = {"service_key": KEY, "service_level": "BLOCK", "location_level": "GP", "location_lgd": "1",
+        "channel": "CSC", "tatkal": False, "form": {}}
+
+# A timer on the verification step (non-interrupting, timeDate from a variable) and its escalation
+TIMER = """
+    <bpmn:boundaryEvent id="verify_sla" name="Verification overdue" attachedToRef="verify_documents" cancelActivity="false">
+      <bpmn:outgoing>flow_overdue</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="verify_sla_def">
+        <bpmn:timeDate xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">sla_due</bpmn:timeDate>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:serviceTask id="escalate" name="Escalate" camunda:type="external" camunda:topic="record_decision">
+      <bpmn:extensionElements><camunda:properties><camunda:property name="status" value="REJECTED" /></camunda:properties></bpmn:extensionElements>
+      <bpmn:incoming>flow_overdue</bpmn:incoming><bpmn:outgoing>flow_escalated</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:endEvent id="end_escalated"><bpmn:incoming>flow_escalated</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="flow_overdue" sourceRef="verify_sla" targetRef="escalate" />
+    <bpmn:sequenceFlow id="flow_escalated" sourceRef="escalate" targetRef="end_escalated" />
+  </bpmn:process>"""
+
+
+def with_timer(bpmn: str = BPMN) -> str:
+    return bpmn.replace("</bpmn:process>", TIMER, 1).replace(
+        '<bpmn:flowNodeRef>verify_documents</bpmn:flowNodeRef>',
+        '<bpmn:flowNodeRef>verify_documents</bpmn:flowNodeRef><bpmn:flowNodeRef>escalate</bpmn:flowNodeRef>', 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
