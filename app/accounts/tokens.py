@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
@@ -35,7 +36,8 @@ def create_api_key(name: str, channel: str, user: User) -> tuple[str, ApiKey]:
 def resolve_bearer(raw: str) -> tuple[User, str | None] | None:
     """The user behind a bearer value and, for an API key, its channel; ``None`` if not valid now."""
     digest = _digest(raw)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest)
+                              .options(joinedload(ApiToken.user)))
     if token is not None:
         if clock.as_utc(token.expires_at) <= clock.now() or not token.user.active:
             return None

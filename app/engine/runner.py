@@ -51,14 +51,17 @@ _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def load_spec(key, spec_json: str) -> Spec:
-    """Restored spec objects, LRU-cached per key (never cache dicts: from_dict mutates them)."""
+def load_spec(key, spec_json) -> Spec:
+    """Restored spec objects, LRU-cached per key (never cache dicts: from_dict mutates them).
+
+    :param spec_json: the serialized spec, or a callable returning it (read only on a cache miss).
+    """
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    spec, subs = spec_from_json(spec_json)
+    spec, subs = spec_from_json(spec_json() if callable(spec_json) else spec_json)
     value = Spec(key, spec, subs)
     with _cache_lock:
         value = _cache.setdefault(key, value)

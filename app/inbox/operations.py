@@ -1,5 +1,6 @@
 """Officers' task operations. Each takes an explicit actor, flushes, never commits."""
 from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..audit.operations import record as audit
@@ -7,7 +8,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..models import Application, Posting, User, WorkItem
-from ..processes import runner
+from ..processes import runner, store
 
 _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
@@ -27,7 +28,7 @@ def inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], int]:
 
 
 def get_item(actor, item_id: int) -> WorkItem:
-    item = db.session.get(WorkItem, item_id)
+    item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)])
     if item is None:
         raise NotFound("There is no such task.")
     if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings):
@@ -85,7 +86,9 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
         raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
                        assignee=item.assignee.username)
     application = item.application
-    schema = application.instance.version.forms.get(item.form_key) or {"type": "object", "properties": {}}
+    # Lock first (PostgreSQL), so validation and the engine see the state nobody else is changing.
+    instance = store.lock(application.process_instance_id)
+    schema = instance.version.forms.get(item.form_key) or {"type": "object", "properties": {}}
     action_key = body.get("action")
     action = form_actions(schema).get(action_key)
     if action is None:
@@ -112,7 +115,7 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
         if body.get(text_field):
             variables[text_field] = body[text_field].strip()
     stage = item.task_name
-    runner.complete_item(item, actor, variables, outcome=action_key, settings=settings)
+    runner.complete_item(item, actor, variables, outcome=action_key, settings=settings, instance=instance)
     audit(action_key, "application", application.ain, actor=actor, role=item.role, stage=stage,
           remarks=body.get("reason") or body.get("remarks"),
           data={k: v for k, v in {"fifo_override_reason": body.get("fifo_override_reason"), **data}.items() if v})

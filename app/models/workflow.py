@@ -17,15 +17,15 @@ class ProcessVersion(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     process_key: Mapped[str] = mapped_column(String(60), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     #: {file name: DMN XML}
-    dmn_xml: Mapped[dict] = mapped_column(JSON, default=dict)
+    dmn_xml: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
     #: {form key: JSON Schema}
     forms: Mapped[dict] = mapped_column(JSON, default=dict)
     #: {template name: HTML}
-    certificate_templates: Mapped[dict] = mapped_column(JSON, default=dict)
+    certificate_templates: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
     #: The serialized workflow spec (parsed once at deploy, restored once per process and cached).
-    spec_json: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     #: What the engine needs to know about user tasks without restoring the spec: {task id: {...}}.
     task_meta: Mapped[dict] = mapped_column(JSON, default=dict)
     sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -13,10 +13,11 @@ from .offices import office_for_level
 
 
 def project(application: Application, instance, wf, saved, *, actor=None, old_status=None,
-            new_application=False) -> list[WorkItem]:
+            new_application=False, acted=False) -> list[WorkItem]:
     """Sync work items with the ready user tasks and set the application's status and stage.
 
     :param old_status: the status before the engine ran (service tasks may have changed it since).
+    :param acted: an officer or the applicant completed a task in this run.
 
     :returns: the work items that were opened by this run.
     """
@@ -44,7 +45,7 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
         db.session.add(item)
         opened.append(item)
     old_status = application.status if old_status is None else old_status
-    _set_status(application, ready, saved, now)
+    _set_status(application, ready, saved, now, acted)
     db.session.flush()
     for item in opened:
         hooks.emit("task_opened", application=application, item=item)
@@ -72,7 +73,7 @@ def _assignee_id(task) -> int | None:
     return db.session.scalar(select(User.id).where(User.username == username))
 
 
-def _set_status(application: Application, ready, saved, now) -> None:
+def _set_status(application: Application, ready, saved, now, acted: bool) -> None:
     application.updated_at = now
     if saved.finished:
         # record_decision set the status; the stage says how it ended.
@@ -87,12 +88,7 @@ def _set_status(application: Application, ready, saved, now) -> None:
     flagged = next((t.properties["status"] for t in ready if t.properties.get("status")), None)
     if flagged:
         application.status = flagged
-    elif application.status in ("SUBMITTED", "SENT_BACK") and application.id and _acted_on(application):
+    elif application.status in ("SUBMITTED", "SENT_BACK") and acted:
         application.status = "IN_PROCESS"
-
-
-def _acted_on(application: Application) -> bool:
-    return db.session.scalar(select(WorkItem.id).where(
-        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None)).limit(1)) is not None
 
 

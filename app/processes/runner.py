@@ -34,14 +34,16 @@ def start_application(application, version, actor, settings) -> None:
     project(application, instance, wf, saved, actor=actor, new_application=True)
 
 
-def complete_item(item, actor, variables: dict, *, outcome: str, settings) -> None:
+def complete_item(item, actor, variables: dict, *, outcome: str, settings, instance=None) -> None:
     """Complete the user task behind ``item`` with already-whitelisted ``variables``.
 
     Locks the instance first; if the task was completed meanwhile, raises :class:`TaskGone`.
     """
     application = item.application
-    instance = store.lock(application.process_instance_id)
-    db.session.refresh(item)
+    if instance is None:
+        instance = store.lock(application.process_instance_id)
+    if store.locks_rows():
+        db.session.refresh(item)  # it may have been completed while we waited for the lock
     if item.closed_at is not None:
         raise TaskGone("This task has already been completed.")
     context = ProcessContext(application, actor, clock.now(), settings)
@@ -56,7 +58,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings) -> No
     item.closed_by_id = actor.id
     item.outcome = outcome
     hooks.emit("task_closed", application=application, item=item, actor=actor)
-    project(application, instance, wf, saved, actor=actor, old_status=old_status)
+    project(application, instance, wf, saved, actor=actor, old_status=old_status, acted=True)
 
 
 def resubmit(application, actor, form_data: dict, remarks, settings) -> None:

@@ -5,6 +5,7 @@ PostgreSQL (SQLite write transactions are ``BEGIN IMMEDIATE`` already), and ever
 ``lock_version`` so a state loaded outside the lock can never overwrite a newer one.
 """
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock, engine
 from ..errors import Conflict
@@ -18,7 +19,7 @@ class StaleInstance(Conflict):
 
 def spec_for(version: ProcessVersion):
     """The restored spec objects of a version, cached per version and content hash."""
-    return engine.load_spec(f"{version.id}:{version.sha256}", version.spec_json)
+    return engine.load_spec(f"{version.id}:{version.sha256}", lambda: version.spec_json)
 
 
 def start(version: ProcessVersion, data: dict, context):
@@ -40,12 +41,18 @@ def start(version: ProcessVersion, data: dict, context):
 
 
 def lock(instance_id: int) -> ProcessInstance:
-    """Load an instance with its row locked for this transaction."""
+    """Load an instance with its row locked for this transaction (and its version, without the XML)."""
     stmt = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-    if db.session.get_bind().dialect.name == "postgresql":
+    if locks_rows():
         stmt = stmt.with_for_update(of=ProcessInstance)
     instance = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
     return instance
+
+
+def locks_rows() -> bool:
+    """True where rows must be locked explicitly; SQLite write transactions hold the database lock
+    from their first statement (``BEGIN IMMEDIATE``), so what they read is already current."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def restore(instance: ProcessInstance, context):
@@ -65,5 +72,9 @@ def save(instance: ProcessInstance, wf):
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise StaleInstance("This application was changed by someone else just now. Reload and try again.")
-    db.session.expire(instance)
+    # Keep the loaded object in step with the row without selecting it again.
+    for name, value in (("state", saved.state), ("serializer_version", saved.serializer_version),
+                        ("status", "COMPLETE" if saved.finished else "RUNNING"),
+                        ("next_timer_at", saved.next_timer_at), ("lock_version", loaded_version + 1)):
+        set_committed_value(instance, name, value)
     return saved
