@@ -41,6 +41,12 @@ def create_app(config=None) -> Flask:
 
     from .api import api_bp
     app.register_blueprint(api_bp)
+    from .notifications import subscribe as subscribe_notifications
+    subscribe_notifications()
+    from .sla import init_app as init_sla
+    init_sla(app)
+    from .web import init_web
+    init_web(app)
     from .cli import register_cli
     register_cli(app)
     return app

@@ -1,0 +1,97 @@
+"""Server-rendered pages for every role, in English and Bengali.
+
+The pages call the same operations as the JSON API (never the API over HTTP). Each area is a
+blueprint: ``public`` (catalogue, track, verify), ``auth`` (login, language), ``applicant`` (apply,
+my applications — citizens and operators), ``officer`` (inbox, tasks), ``mis`` (dashboards).
+"""
+from flask import request
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..extensions import babel, csrf, db, login_manager
+from . import edge, i18n
+
+
+def init_web(app) -> None:
+    """Bind CSRF, Babel and sessions, and register the page blueprints (called by ``create_app``)."""
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_NAME", "pravah_session")
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if app.config.get("ENV_NAME") == "production":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_timezone="Asia/Kolkata")
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.login_message = None
+    login_manager.user_loader(_load_user)
+
+    from ..api import api_bp
+    csrf.exempt(api_bp)
+
+    from .applicant import applicant_bp
+    from .auth import auth_bp
+    from .mis import mis_bp
+    from .officer import officer_bp
+    from .public import public_bp
+    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, mis_bp):
+        edge.install(bp)
+        app.register_blueprint(bp)
+
+    app.after_request(edge.security_headers)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(403, lambda e: edge.error_page(403))
+    app.register_error_handler(405, _method_not_allowed)
+    from flask_wtf.csrf import CSRFError
+    app.register_error_handler(CSRFError, lambda e: edge.error_page(
+        400, gettext("The form expired or was sent twice. Please go back, reload the page and try again.")))
+
+    app.jinja_env.filters.update(digits=i18n.digits, when=i18n.when, pick=i18n.pick, title=i18n.title,
+                                 enum_title=i18n.enum_title, field_message=i18n.field_message)
+    app.jinja_env.globals.update(lang=i18n.lang, LANGUAGES=i18n.LANGUAGES)
+    app.context_processor(_navigation)
+
+
+def _load_user(user_id: str):
+    from ..models import User
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def _not_found(exc):
+    if request.path.startswith("/api/"):
+        from flask import jsonify
+        return jsonify({"error": {"code": "not_found", "message": "There is nothing at this address."}}), 404
+    return edge.error_page(404)
+
+
+def _method_not_allowed(exc):
+    if request.path.startswith("/api/"):
+        from flask import jsonify
+        return jsonify({"error": {"code": "method_not_allowed",
+                                  "message": "This address does not accept that method."}}), 405
+    return edge.error_page(405)
+
+
+def _navigation() -> dict:
+    """The menu of the logged-in user's roles."""
+    links = []
+    if current_user.is_authenticated:
+        roles = set(current_user.roles())
+        if roles & {"CITIZEN", "OPERATOR"}:
+            links.append(("applicant.my_applications", gettext("My applications") if "CITIZEN" in roles
+                          else gettext("Entered today")))
+        if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+            links.append(("officer.inbox", gettext("Inbox")))
+        if roles & {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}:
+            links.append(("mis.dashboard", gettext("Dashboard")))
+    return {"nav_links": links}

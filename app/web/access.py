@@ -1,0 +1,40 @@
+"""Who may open a page: the HTML twin of the API's ``@access``.
+
+Every web route declares a rule; ``tests/test_routes_access.py`` lists all routes and fails on one
+without. Anonymous visitors of a protected page are sent to the login page; a logged-in user without
+the role gets a 403 page.
+"""
+import functools
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from ..accounts.actor import Actor
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
+SUBMITTERS = ("OPERATOR", "CITIZEN")
+MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "SDO", "DM")
+
+
+def page_access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
+    """Declare and enforce who may open a page: ``public``, any logged-in user, or ``roles``."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if rule != PUBLIC:
+                if not current_user.is_authenticated:
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                if roles and not current_user.has_role(*roles):
+                    abort(403)
+            return view(*args, **kwargs)
+        wrapper.access_rule = (rule, roles)
+        return wrapper
+    return decorate
+
+
+def current_actor() -> Actor:
+    """The logged-in user as the operations' explicit actor."""
+    return Actor(user=current_user._get_current_object(), ip=request.remote_addr)

@@ -1,0 +1,222 @@
+"""Applying (citizens for themselves, operators on a citizen's behalf), my applications, an
+application's page, resubmission and the downloads (acknowledgement, documents, certificate)."""
+import uuid
+from datetime import datetime, time, timezone
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..catalogue import operations as catalogue
+from ..errors import DomainError, Invalid, NotFound
+from ..intake import operations as intake
+from ..intake import records
+from ..intake.documents import document_path, store_upload
+from ..models.application import CHANNELS
+from . import forms, queries
+from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
+from .edge import keep_changes
+from .i18n import IST
+
+applicant_bp = Blueprint("applicant", __name__)
+
+OPERATOR_CHANNELS = tuple(c for c in CHANNELS if c != "WEB")
+
+
+def _default_channel(actor) -> str:
+    levels = {p.office.level for p in actor.user.postings if p.role == "OPERATOR"}
+    for level, channel in (("CSC", "CSC"), ("BSK", "BSK"), ("KIOSK", "KIOSK"), ("GP", "GP")):
+        if level in levels:
+            return channel
+    return "CSC"
+
+
+def _envelope(form) -> dict:
+    """The applicant, location, channel and Tatkal parts of a posted application form."""
+    applicant = {"name": form.get("applicant.name", "").strip()}
+    for key in ("mobile", "email", "aadhaar"):
+        value = form.get(f"applicant.{key}", "").strip()
+        if value:
+            applicant[key] = value
+    applicant["language"] = form.get("applicant.language") if form.get("applicant.language") in ("en", "bn") else "en"
+    return {"applicant": applicant, "lgd_code": form.get("location", "").strip(),
+            "channel": form.get("channel") or None, "tatkal": form.get("tatkal") == "on"}
+
+
+def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
+    """Store newly chosen files; keep earlier uploads named in hidden fields. :returns: ids, errors."""
+    ids, errors = {}, {}
+    cfg = current_app.config
+    for doc in service.documents or []:
+        doc_type = doc["type"]
+        upload = request.files.get(f"file.{doc_type}")
+        if upload is not None and upload.filename:
+            try:
+                stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
+                                      data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                ids[doc_type] = stored.id
+            except DomainError as exc:  # Invalid, TooLarge, UnsupportedType: shown beside the field
+                errors[f"documents.{doc_type}"] = next(iter(exc.fields.values()), exc.message)
+        elif (request.form.get(f"doc.{doc_type}") or "").isdigit():
+            ids[doc_type] = int(request.form[f"doc.{doc_type}"])
+        if doc_type not in ids and doc.get("required") and f"documents.{doc_type}" not in errors:
+            errors[f"documents.{doc_type}"] = "is required"
+    return ids, errors
+
+
+def _form_page(service, schema, *, values, envelope, errors, doc_ids, status=200, message=None):
+    actor = current_actor()
+    return render_template(
+        "applicant/apply.html", service=service, schema=schema,
+        fields=forms.fields(schema, values, errors), envelope=envelope, errors=errors, doc_ids=doc_ids,
+        gp_choices=queries.gp_choices(), channels=OPERATOR_CHANNELS if actor.has_role("OPERATOR") else (),
+        default_channel=_default_channel(actor), token=request.form.get("token") or uuid.uuid4().hex,
+        message=message), status
+
+
+@applicant_bp.route("/apply/<key>", methods=["GET", "POST"])
+@page_access(roles=SUBMITTERS)
+def apply(key):
+    service = catalogue.get_service(key)
+    schema = catalogue.application_form(key)
+    actor = current_actor()
+    if request.method == "GET":
+        envelope = {"applicant": {"name": current_user.name, "mobile": current_user.mobile or "",
+                                  "language": current_user.language}} if actor.has_role("CITIZEN") else {
+            "applicant": {"language": "bn"}}
+        return _form_page(service, schema, values={}, envelope=envelope, errors={}, doc_ids={})
+    values = forms.parse(schema, request.form)
+    envelope = _envelope(request.form)
+    step = request.form.get("step", "review")
+    if step == "edit":
+        return _form_page(service, schema, values=values, envelope=envelope, errors={},
+                          doc_ids={d["type"]: request.form.get(f"doc.{d['type']}") for d in service.documents})
+    doc_ids, errors = _documents(service, actor)
+    if step == "submit" and not errors:
+        payload = {"service": key, "applicant": envelope["applicant"], "location": {"lgd_code": envelope["lgd_code"]},
+                   "data": values, "documents": [{"type": t, "id": i} for t, i in doc_ids.items()],
+                   "tatkal": envelope["tatkal"]}
+        if envelope["channel"] and actor.has_role("OPERATOR"):
+            payload["channel"] = envelope["channel"]
+        try:
+            application = intake.submit(actor, payload, idempotency_key=request.form.get("token"),
+                                        settings=current_app.config)
+        except Invalid as exc:
+            keep_changes()
+            return _form_page(service, schema, values=values, envelope=envelope, errors=exc.fields,
+                              doc_ids=doc_ids, status=422, message=_("The application is not complete. "
+                                                                     "Please correct the fields marked below."))
+        flash(_("Application submitted. Your AIN is %(ain)s.", ain=application.ain), "success")
+        return redirect(url_for("applicant.detail", ain=application.ain))
+    from ..formschema import field_errors
+    errors.update(field_errors(schema, values))
+    if len(envelope["applicant"]["name"]) < 2:
+        errors["applicant.name"] = "is required"
+    if not envelope["lgd_code"]:
+        errors["location.lgd_code"] = "is required"
+    if errors:
+        keep_changes()
+        return _form_page(service, schema, values=values, envelope=envelope, errors=errors, doc_ids=doc_ids,
+                          status=422, message=_("Please correct the fields marked below."))
+    keep_changes()
+    location = next((gp for _block, gps in queries.gp_choices() for gp in gps
+                     if gp.lgd_code == envelope["lgd_code"]), None)
+    return render_template("applicant/review.html", service=service, schema=schema, values=values,
+                           rows=forms.describe(schema, values), envelope=envelope, location=location,
+                           doc_ids=doc_ids, token=request.form.get("token") or uuid.uuid4().hex)
+
+
+def _visible(ain: str):
+    application = records.find_by_ain(ain)
+    if application is None or not records.can_view(current_actor(), application):
+        raise NotFound(_("There is no such application that you may see."))
+    return application
+
+
+@applicant_bp.get("/applications/<ain>")
+@page_access(AUTHENTICATED)
+def detail(ain):
+    application = _visible(ain)
+    actor = current_actor()
+    schema = application.instance.version.forms.get(application.service.key, {}) if application.instance else {}
+    return render_template("applicant/detail.html", application=application,
+                           rows=forms.describe(schema, application.data or {}),
+                           history=records.history(application), certificate=queries.certificate_of(application),
+                           expected_by=records.expected_by(application),
+                           applicant_side=records.is_applicant_side(actor, application),
+                           open_items=[w for w in application.work_items if w.closed_at is None])
+
+
+@applicant_bp.get("/applications/<ain>/acknowledgement.pdf")
+@page_access(AUTHENTICATED)
+def acknowledgement(ain):
+    from ..certificates.operations import acknowledgement_pdf
+    application = _visible(ain)
+    pdf = acknowledgement_pdf(application, current_app.config, expected_at=records.expected_by(application))
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="acknowledgement-{application.ain}.pdf"'})
+
+
+@applicant_bp.get("/applications/<ain>/documents/<int:document_id>")
+@page_access(AUTHENTICATED)
+def document(ain, document_id):
+    application = _visible(ain)
+    link = next((d for d in application.documents if d.document_id == document_id), None)
+    if link is None:
+        abort(404)
+    path = document_path(link.document, current_app.config["DATA_DIR"])
+    return send_file(path, mimetype=link.document.mime, as_attachment=False,
+                     download_name=link.document.filename or f"{link.type}")
+
+
+@applicant_bp.get("/applications/<ain>/certificate.pdf")
+@page_access(AUTHENTICATED)
+def certificate(ain):
+    from ..certificates.operations import certificate_file
+    application = _visible(ain)
+    found = queries.certificate_of(application)
+    if found is None:
+        raise NotFound(_("No certificate has been issued for this application yet."))
+    return send_file(certificate_file(current_app.config, found), mimetype="application/pdf",
+                     download_name=f"certificate-{found.uin}.pdf")
+
+
+@applicant_bp.route("/applications/<ain>/resubmit", methods=["GET", "POST"])
+@page_access(roles=SUBMITTERS)
+def resubmit(ain):
+    application = _visible(ain)
+    schema = application.instance.version.forms.get(application.service.key, {})
+    values, errors, status, message = dict(application.data or {}), {}, 200, None
+    if request.method == "POST":
+        values = forms.parse(schema, request.form)
+        try:
+            intake.resubmit(current_actor(), ain, {"data": values, "remarks": request.form.get("remarks") or None},
+                            current_app.config)
+        except Invalid as exc:
+            errors, status, message = exc.fields, 422, _("Please correct the fields marked below.")
+        else:
+            flash(_("Your corrected application was sent again."), "success")
+            return redirect(url_for("applicant.detail", ain=application.ain))
+    remarks = next((h["remarks"] for h in reversed(records.history(application)) if h["action"] == "send_back"), None)
+    return render_template("applicant/resubmit.html", application=application, remarks=remarks,
+                           fields=forms.fields(schema, values, errors), errors=errors, message=message), status
+
+
+@applicant_bp.get("/my/applications")
+@page_access(roles=SUBMITTERS)
+def my_applications():
+    actor = current_actor()
+    day = None
+    day_text = request.args.get("day", "")
+    if actor.has_role("OPERATOR"):
+        try:
+            chosen = datetime.strptime(day_text, "%Y-%m-%d").date() if day_text else clock.now().astimezone(IST).date()
+        except ValueError:
+            chosen = clock.now().astimezone(IST).date()
+        day_text = chosen.isoformat()
+        day = datetime.combine(chosen, time(0), IST).astimezone(timezone.utc)
+    items, total = queries.my_applications(actor, day=day, per_page=200)
+    services, _total = catalogue.list_services(1, 200)
+    return render_template("applicant/mine.html", items=items, total=total, day=day_text, services=services,
+                           operator=actor.has_role("OPERATOR"))

@@ -1,0 +1,95 @@
+"""Logging in and out (officers and operators with a password; citizens with an OTP) and the
+language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..accounts import ratelimit
+from ..accounts.passwords import check_password
+from ..errors import TooMany
+from ..extensions import db
+from ..models import User
+from .access import AUTHENTICATED, PUBLIC, page_access
+from .i18n import LANGUAGES
+
+auth_bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password; ``None`` otherwise (same cost either way)."""
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if not check_password(user.password_hash if user else None, password) or not user.active:
+        return None
+    return user
+
+
+def home_for(user) -> str:
+    roles = set(user.roles())
+    if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+        return url_for("officer.inbox")
+    if roles & {"CITIZEN", "OPERATOR"}:
+        return url_for("applicant.my_applications")
+    return url_for("public.home")
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@page_access(PUBLIC)
+def login():
+    error = None
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        enabled = current_app.config.get("RATELIMIT_ENABLED", True)
+        try:
+            ratelimit.hit("login-ip", request.remote_addr or "?", limit=30, window_seconds=300, enabled=enabled)
+            ratelimit.hit("login-user", username.lower()[:80], limit=10, window_seconds=300, enabled=enabled)
+        except TooMany:
+            return render_template("auth/login.html", error=_("Too many attempts. Please wait a few minutes."),
+                                   username=username), 429
+        user = authenticate(username, password) if username and password else None
+        if user is None:
+            error = _("The username or password is not correct.")
+        else:
+            session.clear()
+            login_user(user)
+            session["lang"] = user.language
+            return redirect(safe_next(request.args.get("next"), home_for(user)))
+    return render_template("auth/login.html", error=error, username=username), 401 if error else 200
+
+
+@auth_bp.post("/logout")
+@page_access(AUTHENTICATED)
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@auth_bp.post("/language")
+@page_access(PUBLIC)
+def language():
+    """Switch the page language: remembered on the user (pages and notifications) and in the session."""
+    chosen = request.form.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        if current_user.is_authenticated:
+            current_user.language = chosen
+    return redirect(safe_next(request.form.get("next"), url_for("public.home")))

@@ -1,0 +1,109 @@
+"""Language of a page (user's choice, then the session, then the browser), Bengali digits and dates."""
+import re
+from datetime import datetime, timedelta, timezone
+
+from flask import request, session
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+LANGUAGES = ("en", "bn")
+_BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+#: Dates on pages are shown in Indian Standard Time.
+IST = timezone(timedelta(hours=5, minutes=30))
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def lang() -> str:
+    return str(get_locale() or "en")
+
+
+def digits(value) -> str:
+    """Numbers in the reader's script: Bengali digits on Bengali pages."""
+    if value is None:
+        return ""
+    text = str(value)
+    return text.translate(_BN_DIGITS) if lang() == "bn" else text
+
+
+def when(value: datetime | None, with_time: bool = True) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(IST)
+    months_bn = ("জানুয়ারি", "ফেব্রুয়ারি", "মার্চ", "এপ্রিল", "মে", "জুন", "জুলাই", "আগস্ট", "সেপ্টেম্বর",
+                 "অক্টোবর", "নভেম্বর", "ডিসেম্বর")
+    if lang() == "bn":
+        text = f"{local.day} {months_bn[local.month - 1]} {local.year}"
+    else:
+        text = local.strftime("%d %b %Y").lstrip("0")
+    if with_time:
+        text += local.strftime(", %H:%M")
+    return digits(text)
+
+
+def pick(obj, attr: str = "name") -> str:
+    """``obj.<attr>_bn`` on Bengali pages when there is one, else ``obj.<attr>``; works on dicts too."""
+    get = obj.get if isinstance(obj, dict) else lambda k, d=None: getattr(obj, k, d)
+    if lang() == "bn" and get(f"{attr}_bn"):
+        return get(f"{attr}_bn")
+    return get(attr) or ""
+
+
+def title(schema_part: dict) -> str:
+    """A form field's (or action's) title in the page language."""
+    return pick(schema_part, "title")
+
+
+def enum_title(prop: dict, value) -> str:
+    titles = prop.get("x-enum-titles-bn" if lang() == "bn" else "x-enum-titles") or prop.get("x-enum-titles") or {}
+    return titles.get(value, str(value))
+
+
+_PATTERNS = (
+    (re.compile(r"^must be at least (\d+) characters$"), lambda m: _("must be at least %(n)s characters", n=digits(m[1]))),
+    (re.compile(r"^must be at most (\d+) characters$"), lambda m: _("must be at most %(n)s characters", n=digits(m[1]))),
+    (re.compile(r"^must be at least (\S+)$"), lambda m: _("must be at least %(n)s", n=digits(m[1]))),
+    (re.compile(r"^must be at most (\S+)$"), lambda m: _("must be at most %(n)s", n=digits(m[1]))),
+    (re.compile(r"^required document missing: (.+)$"), lambda m: _("this document is required")),
+)
+
+
+def field_message(message: str) -> str:
+    """The operations' field messages (English) in the page language."""
+    fixed = {
+        "is required": _("is required"),
+        "is not in the expected format": _("is not in the expected format"),
+        "must be a valid date": _("must be a valid date"),
+        "must be a integer": _("must be a whole number"),
+        "must be a string": _("must be text"),
+        "is not a field of this form": _("is not a field of this form"),
+        "must be a 10-digit Indian mobile number": _("must be a 10-digit Indian mobile number"),
+        "is not a valid Aadhaar number": _("is not a valid Aadhaar number"),
+        "must be an email address": _("must be an email address"),
+        "is required (2–200 characters)": _("is required (2–200 characters)"),
+        "must be the LGD code of a Gram Panchayat or ward": _("choose the Gram Panchayat or ward"),
+        "no such document in your uploads": _("upload this document again"),
+    }
+    if message in fixed:
+        return fixed[message]
+    if message.startswith("must be one of"):
+        return _("choose one of the options")
+    if message.startswith("is required to "):
+        return _("is required for this action")
+    if message.startswith("must be the username of an active"):
+        return _("choose an officer of this office")
+    for pattern, make in _PATTERNS:
+        found = pattern.match(message)
+        if found:
+            return make(found)
+    return message

@@ -1,0 +1,132 @@
+"""Officers' pages: the inbox (FIFO, Tatkal first, SLA colours, filters), claim/release, and the task
+page with the application, its documents and history, the process diagram and the task's actions."""
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import clock
+from ..errors import Conflict, Invalid
+from ..formschema import actions as form_actions
+from ..inbox import operations as inbox_ops
+from ..intake import records
+from . import forms, queries
+from .access import OFFICERS, current_actor, page_access
+
+officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
+
+
+def sla_state(item) -> str:
+    """``overdue`` past the due time, ``due_soon`` within one SLA day of it, else ``on_time``."""
+    if item.due_at is None:
+        return "on_time"
+    now = clock.now()
+    due = clock.as_utc(item.due_at)
+    if due < now:
+        return "overdue"
+    if due - now <= timedelta(seconds=current_app.config.get("SLA_DAY_SECONDS", 86400)):
+        return "due_soon"
+    return "on_time"
+
+
+@officer_bp.get("/inbox")
+@page_access(roles=OFFICERS)
+def inbox():
+    actor = current_actor()
+    service, step = request.args.get("service") or None, request.args.get("step") or None
+    overdue = request.args.get("overdue") == "1"
+    try:
+        page = max(int(request.args.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    items, total = queries.inbox(actor, service=service, task_key=step, overdue=overdue, page=page, per_page=50)
+    services, steps = queries.inbox_choices(actor)
+    next_url = (url_for("officer.inbox", **{**request.args.to_dict(), "page": page + 1})
+                if total > page * 50 else None)
+    return render_template("officer/inbox.html", items=items, total=total, page=page, per_page=50,
+                           services=services, steps=steps, chosen={"service": service, "step": step,
+                                                                   "overdue": overdue},
+                           sla_state=sla_state, me=actor.id, next_url=next_url)
+
+
+@officer_bp.post("/tasks/<int:item_id>/claim")
+@page_access(roles=OFFICERS)
+def claim(item_id):
+    inbox_ops.claim(current_actor(), item_id)
+    flash(_("The task is yours now; others no longer see it."), "success")
+    return redirect(url_for("officer.task", item_id=item_id))
+
+
+@officer_bp.post("/tasks/<int:item_id>/release")
+@page_access(roles=OFFICERS)
+def release(item_id):
+    inbox_ops.release(current_actor(), item_id)
+    flash(_("The task is back in the shared inbox."), "info")
+    return redirect(url_for("officer.inbox"))
+
+
+def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None, status=200, message=None, body=None):
+    application = item.application
+    version = application.instance.version
+    schema = version.forms.get(item.form_key) or {"type": "object", "properties": {}}
+    app_schema = version.forms.get(application.service.key, {})
+    officer_choices = {name: queries.officers_for(item.office_id, role)
+                       for name, role in ((f, p.get("x-officer-role")) for f, p in
+                                          (schema.get("properties") or {}).items() if isinstance(p, dict))
+                       if role}
+    return render_template(
+        "officer/task.html", item=item, application=application, schema=schema,
+        fields=forms.fields(schema, values or {}, errors or {}), actions=list(form_actions(schema).values()),
+        officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
+        history=records.history(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
+        message=message, body=body or {}, sla=sla_state(item), me=current_actor().id,
+        certificate=queries.certificate_of(application)), status
+
+
+@officer_bp.get("/tasks/<int:item_id>")
+@page_access(roles=OFFICERS)
+def task(item_id):
+    return _task_page(inbox_ops.get_item(current_actor(), item_id))
+
+
+@officer_bp.post("/tasks/<int:item_id>")
+@page_access(roles=OFFICERS)
+def complete(item_id):
+    actor = current_actor()
+    item = inbox_ops.get_item(actor, item_id)
+    schema = item.application.instance.version.forms.get(item.form_key) or {"type": "object", "properties": {}}
+    action = request.form.get("action", "")
+    data = forms.parse(schema, request.form)
+    body = {"action": action, "data": data}
+    for text_field in ("remarks", "reason", "fifo_override_reason"):
+        value = (request.form.get(text_field) or "").strip()
+        if value:
+            body[text_field] = value
+    try:
+        application = inbox_ops.complete(actor, item_id, body, current_app.config)
+    except Invalid as exc:
+        return _task_page(item, values=data, errors=exc.fields, chosen_action=action, status=422, body=body,
+                          message=_("Please correct the fields marked below."))
+    except Conflict as exc:
+        if exc.code != "fifo_violation":
+            raise
+        return _task_page(item, values=data, chosen_action=action, fifo=exc.extra, status=409, body=body,
+                          message=_("Application %(ain)s has been waiting longer in this queue. Act on it first, "
+                                    "or give a reason for taking this one out of turn.", ain=exc.extra["older_ain"]))
+    flash(_("Done: %(ain)s is now at “%(stage)s”.", ain=application.ain,
+            stage=(application.stage_bn if _lang_bn() and application.stage_bn else application.stage)
+            or application.status), "success")
+    return redirect(url_for("officer.inbox"))
+
+
+def _lang_bn() -> bool:
+    from .i18n import lang
+    return lang() == "bn"
+
+
+@officer_bp.get("/tasks/<int:item_id>/diagram.bpmn")
+@page_access(roles=OFFICERS)
+def diagram(item_id):
+    """The BPMN XML of the version this application runs on (drawn by the vendored viewer)."""
+    item = inbox_ops.get_item(current_actor(), item_id)
+    return current_app.response_class(item.application.instance.version.bpmn_xml, mimetype="application/xml")

@@ -1,0 +1,73 @@
+"""Pages anyone may open: the service catalogue, tracking by AIN and certificate verification."""
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..accounts import ratelimit
+from ..catalogue import operations as catalogue
+from ..errors import TooMany
+from ..intake import ain as ain_codes
+from ..intake import records
+from . import queries
+from .access import PUBLIC, page_access
+
+public_bp = Blueprint("public", __name__)
+
+
+def _limit(bucket: str) -> None:
+    """Tracking and verifying are rate-limited per address (generous: kiosks share one)."""
+    ratelimit.hit(bucket, request.remote_addr or "?", limit=600, window_seconds=60,
+                  enabled=current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+@public_bp.get("/")
+@page_access(PUBLIC)
+def home():
+    services, _total = catalogue.list_services(1, 200)
+    return render_template("public/home.html", services=services)
+
+
+@public_bp.get("/track")
+@page_access(PUBLIC)
+def track():
+    raw = request.args.get("ain", "").strip()
+    result = error = None
+    status = 200
+    if raw:
+        try:
+            _limit("track-ip")
+        except TooMany as exc:
+            return render_template("public/track.html", ain=raw, result=None, error=exc.message), 429
+        application = records.find_by_ain(raw)
+        if application is None:
+            status = 404
+            error = (_("Check the AIN: its last character does not match (a mistyped or swapped character?).")
+                     if ain_codes.looks_like_ain(raw) else
+                     _("No application has this AIN. An AIN looks like HHA012-2026-0000042-7."))
+        else:
+            result = records.track_api(application)
+            result["expected_by_dt"] = records.expected_by(application)
+            result["submitted_at_dt"] = application.submitted_at
+            result["updated_at_dt"] = application.updated_at
+    return render_template("public/track.html", ain=raw, result=result, error=error), status
+
+
+@public_bp.get("/verify")
+@page_access(PUBLIC)
+def verify_form():
+    uin = request.args.get("uin", "").strip()
+    if uin:
+        return redirect(url_for("public.verify", uin="".join(uin.split()).upper()))
+    return render_template("public/verify.html", uin="", certificate=None, looked_up=False)
+
+
+@public_bp.get("/verify/<uin>")
+@page_access(PUBLIC)
+def verify(uin):
+    try:
+        _limit("verify-ip")
+    except TooMany as exc:
+        return render_template("public/verify.html", uin=uin, certificate=None, looked_up=False,
+                               error=exc.message), 429
+    certificate = queries.certificate_public(uin)
+    return render_template("public/verify.html", uin=uin, certificate=certificate, looked_up=True), \
+        200 if certificate else 404

@@ -1,0 +1,89 @@
+"""Read-only lists the pages need and no area operation offers yet (each says where it should move).
+
+They take an explicit actor and return rows; no writes.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, false, func, or_, select
+
+from .. import clock
+from ..models import Application, Certificate, Location, Posting, User, WorkItem
+from ..extensions import db
+
+
+def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_page: int = 50):
+    """The applications a citizen made, or that an operator entered (on ``day``, when given)."""
+    query = select(Application).where(or_(Application.applicant_user_id == actor.id,
+                                          Application.created_by_id == actor.id))
+    if day is not None:
+        query = query.where(Application.submitted_at >= day, Application.submitted_at < day + timedelta(days=1))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Application.submitted_at.desc(), Application.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, total
+
+
+def _visible(actor):
+    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role) for p in actor.user.postings]
+    return or_(*pairs) if pairs else false()
+
+
+def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
+          page: int = 1, per_page: int = 50):
+    """The officer's open tasks like ``app.inbox.operations.inbox`` (Tatkal first, then oldest), filtered."""
+    query = (select(WorkItem).join(Application).where(
+        WorkItem.closed_at.is_(None), _visible(actor),
+        or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id)))
+    if service:
+        query = query.where(Application.service.has(key=service))
+    if task_key:
+        query = query.where(WorkItem.task_key == task_key)
+    if overdue:
+        query = query.where(WorkItem.due_at < clock.now())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id)
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, total
+
+
+def inbox_choices(actor) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Services and steps present among the officer's open tasks, for the filter menus."""
+    rows = db.session.execute(select(WorkItem.task_key, WorkItem.task_name, WorkItem.task_name_bn,
+                                     Application.service_id).join(Application)
+                              .where(WorkItem.closed_at.is_(None), _visible(actor)).distinct()).all()
+    steps = sorted({(r[0], r[1], r[2] or r[1]) for r in rows}, key=lambda s: s[1])
+    from ..models import Service
+    ids = {r[3] for r in rows}
+    services = db.session.scalars(select(Service).where(Service.id.in_(ids))).all() if ids else []
+    return [(s.key, s.name, s.name_bn or s.name) for s in services], steps
+
+
+def officers_for(office_id: int, role: str) -> list[User]:
+    """Active officers posted with ``role`` at the office (the choices of an ``x-officer-role`` field)."""
+    return db.session.scalars(select(User).join(Posting).where(
+        Posting.office_id == office_id, Posting.role == role, User.active.is_(True)).order_by(User.name)).all()
+
+
+def gp_choices() -> list[tuple[Location, list[Location]]]:
+    """Every block (or municipality) with its GPs (or wards), for the applicant's location."""
+    areas = db.session.scalars(select(Location).where(Location.level.in_(("GP", "WARD")))
+                               .order_by(Location.name)).all()
+    groups: dict[int, list[Location]] = {}
+    for area in areas:
+        groups.setdefault(area.parent_id, []).append(area)
+    parents = {p.id: p for p in db.session.scalars(select(Location).where(Location.id.in_(list(groups))))}
+    return sorted(((parents[pid], items) for pid, items in groups.items() if pid in parents),
+                  key=lambda pair: pair[0].name)
+
+
+def certificate_of(application) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.application_id == application.id)
+                             .order_by(Certificate.id.desc()).limit(1))
+
+
+def certificate_public(uin: str) -> Certificate | None:
+    """The certificate with this UIN (the verifier page shows only what the certificate prints)."""
+    cleaned = "".join((uin or "").split()).upper()
+    if not cleaned or len(cleaned) > 16:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.uin == cleaned))
