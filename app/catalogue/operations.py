@@ -4,7 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ..errors import NotFound
+from .. import formschema
+from ..audit.operations import record as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Department, Location, Service
 from ..processes.deploy import active_version
@@ -86,3 +88,61 @@ def list_locations(parent_code: str | None, page: int, per_page: int) -> tuple[l
     query = query.order_by(Location.name)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
+
+
+#: What ``POST /api/v1/services`` accepts: the fields ``GET /api/v1/services`` returns.
+SERVICE_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["key", "name", "department", "service_code", "level"],
+    "properties": {
+        "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{2,59}$"},
+        "name": {"type": "object", "additionalProperties": False, "required": ["en"], "properties": {
+            "en": {"type": "string", "minLength": 3, "maxLength": 200},
+            "bn": {"type": ["string", "null"], "maxLength": 200}}},
+        "department": {"type": "object", "additionalProperties": True, "required": ["code"],
+                       "properties": {"code": {"type": "string", "pattern": "^[A-Z]{3}$"}}},
+        "service_code": {"type": "string", "pattern": "^[0-9]{3}$"},
+        "level": {"enum": ["GP", "BLOCK", "SUBDIVISION", "DISTRICT", "MUNICIPALITY"]},
+        "bilingual": {"type": "boolean"}, "tatkal_available": {"type": "boolean"},
+        "fifo_enforced": {"type": "boolean"}, "fee": {"type": "integer", "minimum": 0, "maximum": 100000},
+        "documents": {"type": "array", "maxItems": 30, "items": {
+            "type": "object", "additionalProperties": False, "required": ["type", "name"], "properties": {
+                "type": {"type": "string", "pattern": "^[a-z][a-z0-9_]{1,59}$"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 300},
+                "name_bn": {"type": "string", "maxLength": 300}, "required": {"type": "boolean"}}}},
+        "sla": {"type": "object"},
+    },
+}
+
+
+def create_service(actor, body: dict) -> Service:
+    """A new catalogue entry (ADMIN or ANALYST), closed until a process version with its application
+    form and certificate template is activated (``processes.deploy.activate``).
+
+    :raises Invalid: bad or unknown fields; :raises Conflict: the key, or the code within the
+        department, is taken.
+    """
+    if not actor.has_role("ADMIN", "ANALYST"):
+        raise Forbidden("Only an administrator or a process analyst may add a service.")
+    errors = formschema.field_errors(SERVICE_SCHEMA, body, prefix="body")
+    if errors:
+        raise Invalid("Please correct the fields listed.", fields=errors)
+    department = db.session.scalar(select(Department).where(Department.code == body["department"]["code"]))
+    if department is None:
+        raise Invalid("There is no such department.", fields={"body.department.code": "unknown department"})
+    if db.session.scalar(select(Service.id).where(Service.key == body["key"])) is not None:
+        raise Conflict(f"A service with the key '{body['key']}' exists already.", code="duplicate_key")
+    if db.session.scalar(select(Service.id).where(Service.department_id == department.id,
+                                                  Service.service_code == body["service_code"])) is not None:
+        raise Conflict(f"The department {department.code} already has a service with the code "
+                       f"{body['service_code']}.", code="duplicate_code")
+    service = Service(
+        key=body["key"], name=body["name"]["en"], name_bn=body["name"].get("bn"), department=department,
+        service_code=body["service_code"], level=body["level"], bilingual=body.get("bilingual", False),
+        tatkal_available=body.get("tatkal_available", False), fifo_enforced=body.get("fifo_enforced", False),
+        fee=body.get("fee", 0), documents=body.get("documents", []), sla=body.get("sla") or {}, active=False)
+    db.session.add(service)
+    db.session.flush()
+    audit("created", "service", service.key, actor=actor, data={"department": department.code,
+                                                               "service_code": service.service_code})
+    return service

@@ -2,10 +2,17 @@
 
 A service's model is ``bpmn/<key>.bpmn``, the DMN files defining the decisions it references, the
 forms its user tasks name (``camunda:formKey``) plus its application form ``forms/<key>.json``, and
-its certificate templates. Deploying identical files again changes nothing.
+its certificate templates, and the DMN sample rows beside each DMN (``dmn/<name>.samples.json``).
+Deploying identical files again changes nothing.
+
+The pipeline (:func:`check`): application form present → engine build (safe XML, XSD, lint, Spiff
+parse) → DMN samples run through the engine → dry run of every path with timers fired and service
+tasks stubbed. :func:`deploy` stores a draft (or active) version only when all of it passes;
+:func:`activate` makes a stored version the one new applications use (running ones keep theirs).
 """
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -13,9 +20,9 @@ from sqlalchemy import func, select
 
 from .. import clock, engine
 from ..audit.operations import record as audit
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..models import ProcessVersion
+from ..models import ProcessVersion, Service
 from ..models.people import ROLES
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -37,6 +44,16 @@ class ModelFiles:
     dmn: dict[str, bytes]
     forms: dict[str, dict]
     templates: dict[str, str]
+    #: {DMN file name: [{"decision"?, "inputs", "expect"}]}
+    samples: dict[str, list] = field(default_factory=dict)
+
+
+SAMPLES_SUFFIX = ".samples.json"
+
+
+def samples_name(dmn_name: str) -> str:
+    """``routing.dmn`` → ``routing.samples.json``."""
+    return dmn_name[:-4] + SAMPLES_SUFFIX if dmn_name.endswith(".dmn") else dmn_name + SAMPLES_SUFFIX
 
 
 def referenced_names(bpmn_xml: bytes) -> tuple[set[str], set[str]]:
@@ -69,6 +86,11 @@ def collect_files(service_key: str, dirs: dict[str, Path]) -> ModelFiles:
         content = path.read_bytes()
         if _decision_ids(content) & decisions:
             dmn[path.name] = content
+    samples = {}
+    for name in dmn:
+        path = dirs["dmn"] / samples_name(name)
+        if path.exists():
+            samples[name] = json.loads(path.read_text(encoding="utf-8"))
     forms = {}
     for key in sorted(form_keys):
         path = dirs["forms"] / f"{key}.json"
@@ -80,14 +102,51 @@ def collect_files(service_key: str, dirs: dict[str, Path]) -> ModelFiles:
         for name in ("base.html", f"{service_key}.html"):
             if (tdir / name).exists():
                 templates[name] = (tdir / name).read_text(encoding="utf-8")
-    return ModelFiles(bpmn, dmn, forms, templates)
+    return ModelFiles(bpmn, dmn, forms, templates, samples)
 
 
-def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = True) -> tuple[ProcessVersion, bool]:
-    """Build, lint and store a version; make it active if asked.
+def files_of(version: ProcessVersion) -> ModelFiles:
+    """The files a stored version was deployed from (samples are kept beside the DMN XML)."""
+    dmn = {k: v.encode("utf-8") for k, v in (version.dmn_xml or {}).items() if not k.endswith(SAMPLES_SUFFIX)}
+    samples = {name: json.loads(version.dmn_xml[samples_name(name)]) for name in dmn
+               if samples_name(name) in (version.dmn_xml or {})}
+    return ModelFiles({f"{version.process_key}.bpmn": version.bpmn_xml.encode("utf-8")}, dmn,
+                      dict(version.forms or {}), dict(version.certificate_templates or {}), samples)
 
-    :returns: ``(version, created)`` — ``created`` is False when identical files were already deployed.
-    :raises InvalidModel: with element-level problems; nothing is written.
+
+@dataclass
+class CheckReport:
+    built: object
+    #: dry-run notes that do not block a deploy (tasks no path reached, paths not checkable)
+    warnings: list = field(default_factory=list)
+    paths: int = 0
+    ends: list = field(default_factory=list)
+
+
+#: Side-effect-free stand-ins for the core topics during the dry run (other areas pass
+#: ``dry_run=`` to ``engine.register_service``).
+CORE_DRY_RUN = {
+    "assign_processing_office": lambda call: {"processing_office": "DRY-RUN-OFFICE"},
+    "record_decision": lambda call: {"decision": call.properties.get("status")},
+}
+
+
+def dry_run_seed(service_key: str, forms: dict) -> dict:
+    """The variables an application starts with (see runner.start_application), with sample values."""
+    service = db.session.scalar(select(Service).where(Service.key == service_key))
+    return {"service_key": service_key, "service_level": getattr(service, "level", None) or "BLOCK",
+            "location_level": "GP", "location_lgd": "000000", "channel": "CSC", "tatkal": False,
+            "form": engine.sample_from_schema(forms.get(service_key) or {})}
+
+
+def _problem_dicts(problems) -> list[dict]:
+    return [p._asdict() for p in problems]
+
+
+def check(service_key: str, files: ModelFiles) -> CheckReport:
+    """Run the whole deploy pipeline without storing anything.
+
+    :raises InvalidModel: with every problem found (element id and line where known).
     """
     if service_key not in files.forms:
         raise InvalidModel([{"file": f"forms/{service_key}.json", "element_id": None, "line": None,
@@ -96,9 +155,45 @@ def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = 
         built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
                              known_roles=set(ROLES), known_topics=engine.registered_topics())
     except engine.InvalidModel as exc:
-        raise InvalidModel([p._asdict() for p in exc.problems]) from None
+        raise InvalidModel(_problem_dicts(exc.problems)) from None
+    problems = _problem_dicts(engine.run_dmn_samples(files.dmn, files.samples))
+    result = engine.dry_run(built.spec_json, files.forms, dry_run_seed(service_key, files.forms),
+                            stubs=CORE_DRY_RUN, locate=engine.build_locator(files.bpmn))
+    problems += _problem_dicts(result.problems)
+    if problems:
+        raise InvalidModel(problems)
+    warnings = [{"file": next(iter(files.bpmn)), "element_id": eid, "line": None,
+                 "message": "the dry run reached this task on no path"} for eid in result.unreached]
+    warnings += _problem_dicts(result.warnings)
+    return CheckReport(built, warnings, result.branches, sorted(result.ends))
+
+
+def _version_sha(built, files: ModelFiles) -> str:
+    """The engine's hash of the model, extended by templates and samples when there are any."""
+    if not files.templates and not files.samples:
+        return built.sha256
+    h = hashlib.sha256(built.sha256.encode())
+    h.update(json.dumps([files.templates, files.samples], sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def require_analyst(actor) -> None:
+    """Only analysts change process models (``actor=None`` is the operator's CLI)."""
+    if actor is not None and not actor.has_role("ANALYST"):
+        raise Forbidden("Only a process analyst may deploy or activate process models.")
+
+
+def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = True) -> tuple[ProcessVersion, bool]:
+    """Check (see :func:`check`) and store a version; make it active if asked, else leave it a draft.
+
+    :returns: ``(version, created)`` — ``created`` is False when identical files were already deployed.
+    :raises InvalidModel: with element-level problems; nothing is written.
+    """
+    require_analyst(actor)
+    built = check(service_key, files).built
+    sha = _version_sha(built, files)
     existing = db.session.scalar(select(ProcessVersion).where(
-        ProcessVersion.process_key == service_key, ProcessVersion.sha256 == built.sha256)
+        ProcessVersion.process_key == service_key, ProcessVersion.sha256 == sha)
         .order_by(ProcessVersion.version.desc()).limit(1))
     if existing is not None:
         if activate and existing.status != "active":
@@ -107,18 +202,47 @@ def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = 
         return existing, False
     number = (db.session.scalar(select(func.max(ProcessVersion.version))
                                 .where(ProcessVersion.process_key == service_key)) or 0) + 1
+    dmn_xml = {k: v.decode("utf-8") for k, v in files.dmn.items()}
+    dmn_xml.update({samples_name(k): json.dumps(v, ensure_ascii=False, indent=1) for k, v in files.samples.items()})
     version = ProcessVersion(
         process_key=service_key, version=number, bpmn_xml=next(iter(files.bpmn.values())).decode("utf-8"),
-        dmn_xml={k: v.decode("utf-8") for k, v in files.dmn.items()}, forms=files.forms,
+        dmn_xml=dmn_xml, forms=files.forms,
         certificate_templates=files.templates, spec_json=built.spec_json, task_meta=built.task_meta,
-        sha256=built.sha256, status="draft", created_by=getattr(getattr(actor, "user", actor), "username", None),
+        sha256=sha, status="draft", created_by=getattr(getattr(actor, "user", actor), "username", None),
         created_at=clock.now())
     db.session.add(version)
     db.session.flush()
-    audit("deployed", "process_version", f"{service_key}:{number}", actor=actor, data={"sha256": built.sha256})
+    audit("deployed", "process_version", f"{service_key}:{number}", actor=actor, data={"sha256": sha})
     if activate:
         _activate(version, actor)
     return version, True
+
+
+def get_version(service_key: str, number: int) -> ProcessVersion:
+    version = db.session.scalar(select(ProcessVersion).where(
+        ProcessVersion.process_key == service_key, ProcessVersion.version == number))
+    if version is None:
+        raise NotFound(f"There is no version {number} of the process '{service_key}'.")
+    return version
+
+
+def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
+    """Make a stored version the one new applications start on; running applications keep theirs.
+
+    A catalogue entry created in the studio opens (``active``) once a version carrying its
+    application form and certificate template is activated.
+    """
+    require_analyst(actor)
+    version = get_version(service_key, number)
+    if version.status != "active":
+        _activate(version, actor)
+    service = db.session.scalar(select(Service).where(Service.key == service_key))
+    if service is not None and not service.active and service_key in (version.forms or {}) \
+            and f"{service_key}.html" in (version.certificate_templates or {}):
+        service.active = True
+        audit("opened", "service", service_key, actor=actor, data={"version": version.version})
+    db.session.flush()
+    return version
 
 
 def _activate(version: ProcessVersion, actor) -> None:

@@ -41,3 +41,27 @@ def with_timer(bpmn: str = BPMN) -> str:
 
 def line_of(text: str, needle: str) -> int:
     return text[:text.index(needle)].count("\n") + 1
+
+
+# A new BDO step before verification: "scrutiny" with its own form (what the e2e test adds in the browser)
+SCRUTINY_FORM = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Scrutiny", "title_bn": "যাচাই",
+    "type": "object", "additionalProperties": False, "properties": {},
+    "x-actions": [{"key": "done", "title": "Scrutiny done", "title_bn": "যাচাই সম্পন্ন"}]}
+SCRUTINY_TASK = """
+    <bpmn:userTask id="scrutiny" name="Scrutiny" camunda:formKey="scrutiny">
+      <bpmn:incoming>flow_assigned</bpmn:incoming>
+      <bpmn:outgoing>flow_scrutinised</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="flow_scrutinised" sourceRef="scrutiny" targetRef="verify_documents" />
+  </bpmn:process>"""
+
+
+def with_scrutiny(bpmn: str = BPMN) -> str:
+    out = bpmn.replace('<bpmn:sequenceFlow id="flow_assigned" sourceRef="assign_office" targetRef="verify_documents" />',
+                       '<bpmn:sequenceFlow id="flow_assigned" sourceRef="assign_office" targetRef="scrutiny" />')
+    out = out.replace("<bpmn:incoming>flow_assigned</bpmn:incoming>\n      <bpmn:incoming>flow_resubmitted</bpmn:incoming>",
+                      "<bpmn:incoming>flow_scrutinised</bpmn:incoming>\n      <bpmn:incoming>flow_resubmitted</bpmn:incoming>")
+    out = out.replace("</bpmn:process>", SCRUTINY_TASK, 1)
+    return out.replace('<bpmn:flowNodeRef>verify_documents</bpmn:flowNodeRef>',
+                       '<bpmn:flowNodeRef>scrutiny</bpmn:flowNodeRef><bpmn:flowNodeRef>verify_documents</bpmn:flowNodeRef>', 1)

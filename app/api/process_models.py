@@ -1,0 +1,47 @@
+"""Process models (ANALYST): list, upload a version (a draft), activate; new catalogue entries."""
+from flask import jsonify, request
+
+from ..catalogue import operations as catalogue
+from ..studio import operations as studio
+from . import api_bp
+from .edge import access, current_actor, json_body, page_body, paging
+
+
+@api_bp.get("/process-models")
+@access(roles=("ANALYST", "ADMIN"))
+def process_models():
+    page, per_page = paging()
+    items, total = studio.list_models(page, per_page)
+    return jsonify(page_body(items, page, per_page, total))
+
+
+@api_bp.post("/process-models/<service>/versions")
+@access(roles=("ANALYST",))
+def upload_version(service):
+    files = studio.files_from_upload(service, request.files.get("bpmn"), request.files.getlist("dmn"),
+                                     request.files.getlist("form"), request.files.getlist("certificate_template"))
+    version, created = studio.save_draft(current_actor(), service, files)
+    return jsonify({**studio.version_api(version), "created": created}), 201 if created else 200
+
+
+@api_bp.post("/process-models/<service>/versions/<int:number>/activate")
+@access(roles=("ANALYST",))
+def activate_version(service, number):
+    version = studio.activate(current_actor(), service, number)
+    return jsonify(studio.version_api(version))
+
+
+@api_bp.get("/process-models/<service>/versions/<int:number>/diff")
+@access(roles=("ANALYST", "ADMIN"))
+def version_diff(service, number):
+    against = request.args.get("against", type=int)
+    if against is None:
+        against = max(number - 1, 1)
+    return jsonify(studio.diff(service, against, number))
+
+
+@api_bp.post("/services")
+@access(roles=("ADMIN", "ANALYST"))
+def create_service():
+    service = catalogue.create_service(current_actor(), json_body())
+    return jsonify({**service.to_api(), "active": service.active}), 201
