@@ -131,3 +131,5 @@ def register_cli(app) -> None:
     app.cli.add_command(deploy_command)
     app.cli.add_command(demo)
     app.cli.add_command(apikeys)
+    from .notifications.cli import notifications
+    app.cli.add_command(notifications)

@@ -10,3 +10,4 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import edge  # noqa: E402,F401  (error handlers, auth, commit)
 from . import auth, catalogue, applications, inbox  # noqa: E402,F401
 from . import process_models  # noqa: E402,F401  (process studio: versions, activation, new services)
+from . import otp, admin_notifications  # noqa: E402,F401  (citizen OTP login, outbox admin)

@@ -7,6 +7,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Application, AuditEvent, WorkItem
 from . import ain as ain_codes
+from ..notifications.operations import history as notification_history
 
 
 def find_by_ain(raw: str) -> Application | None:
@@ -17,7 +18,23 @@ def find_by_ain(raw: str) -> Application | None:
 
 
 def is_applicant_side(actor, application: Application) -> bool:
-    return actor.id in (application.applicant_user_id, application.created_by_id)
+    if actor.id in (application.applicant_user_id, application.created_by_id):
+        return True
+    return _holds_applicant_mobile(actor, application)
+
+
+def _holds_applicant_mobile(actor, application: Application) -> bool:
+    """A citizen logged in by OTP proved the number the application gives as the applicant's.
+
+    Only plain citizen accounts (no posting, no API key) count, and only the number proved by OTP
+    (``verified_mobile``), never a mobile merely written on an account.
+    """
+    if actor.channel or actor.roles != ["CITIZEN"] or not application.applicant_mobile:
+        return False
+    from ..accounts.mobile import e164
+    from ..accounts.otp import verified_mobile_of
+    mine = verified_mobile_of(actor.id)
+    return mine is not None and mine == e164(application.applicant_mobile)
 
 
 def office_ids(application: Application) -> set[int]:
@@ -60,6 +77,7 @@ def detail_api(application: Application, base_url: str) -> dict:
                        "mime": d.document.mime} for d in application.documents],
         "work_items": [work_item_api(w) for w in open_items],
         "acknowledgement_url": f"{base_url}/api/v1/applications/{application.ain}/acknowledgement.pdf",
+        "notifications": notification_history(application),
     }
     return body
 

@@ -8,3 +8,5 @@ from .application import Application, Document, ApplicationDocument, Counter  # 
 from .audit import AuditEvent  # noqa: F401
 from .certificate import Certificate  # noqa: F401
 from .ratelimit import RateLimitWindow  # noqa: F401
+from .notification import Notification  # noqa: F401
+from .otp import OtpChallenge, VerifiedMobile  # noqa: F401

@@ -1,0 +1,152 @@
+"""Writing notifications into the outbox, in the transaction of the change they report.
+
+:func:`enqueue` is idempotent by ``dedupe_key`` (``INSERT … ON CONFLICT DO NOTHING``), so a second
+emission of the same change cannot queue a second message. The hook listeners turn application
+status changes and escalations into rows per recipient and channel; the body is rendered at the
+first dispatch from the ``params`` stored here (plus the remarks and UIN known by then).
+"""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import clock
+from ..accounts.mobile import e164
+from ..extensions import db
+from ..models import AuditEvent, Notification, Posting, User
+from . import templates
+
+MOBILE_CHANNELS = ("sms", "whatsapp")
+
+
+def enqueue(*, event: str, channel: str, to: str, dedupe_key: str, audience: str, language: str = "en",
+            application_id: int | None = None, user_id: int | None = None, params: dict | None = None,
+            body: str | None = None, subject: str | None = None, priority: int = 0,
+            expires_at: datetime | None = None) -> bool:
+    """Add one message to the outbox in the current transaction (flushes, never commits).
+
+    :returns: False when a row with this ``dedupe_key`` exists already (nothing is added).
+    """
+    now = clock.now()
+    values = dict(dedupe_key=dedupe_key[:200], event=event, channel=channel, to=to, audience=audience,
+                  language=language if language in templates.LANGUAGES else "en", application_id=application_id,
+                  user_id=user_id, params=params or {}, body=body, subject=subject, priority=priority,
+                  status="pending", attempts=0, next_attempt_at=now, maybe_sent=False, expires_at=expires_at,
+                  created_at=now, updated_at=now)
+    table = Notification.__table__
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return db.session.execute(stmt).rowcount == 1
+
+
+def _settings():
+    from flask import current_app, has_app_context
+    return current_app.config if has_app_context() else {}
+
+
+def application_params(application, language: str) -> dict:
+    service = application.service
+    bn = language == "bn"
+    return {"ain": application.ain, "applicant_name": application.applicant_name,
+            "service_name": (service.name_bn if bn and service.name_bn else service.name),
+            "stage": (application.stage_bn if bn and application.stage_bn else application.stage) or "",
+            "status": application.status}
+
+
+def _change_number(application) -> int:
+    """Which change of the application this is: its process instance's save counter."""
+    instance = application.instance
+    return instance.lock_version if instance is not None else 0
+
+
+def on_status_changed(application, old, new, actor=None, **_) -> None:
+    """Queue the applicant's messages for a status change (hook ``status_changed``)."""
+    settings = _settings()
+    event = templates.rules(settings)["statuses"].get(new)
+    if not event:
+        return
+    rule = templates.event_rule(event, settings)
+    language = application.language or "en"
+    params = application_params(application, language)
+    if event == "rejected":
+        reason, _, remedy = (application.decision_reason or "").partition("\nRemedy: ")
+        params["reason"] = reason.strip()
+        params["remedy"] = remedy.strip() or templates.default_text("remedy", language, settings)
+    if rule.get("remarks_from_action"):
+        # The officer's remarks are recorded after the engine ran; the dispatcher takes them from
+        # the first matching audit event after this one.
+        params["remarks_action"] = rule["remarks_from_action"]
+        params["audit_after_id"] = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)).where(
+            AuditEvent.object_type == "application", AuditEvent.object_key == application.ain))
+    change = _change_number(application)
+    for channel, to in applicant_addresses(application, rule.get("channels", [])):
+        enqueue(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"), language=language,
+                application_id=application.id, params=params, priority=rule.get("priority", 0),
+                dedupe_key=f"app:{application.id}:{event}:{change}:{channel}:{to}")
+
+
+def applicant_addresses(application, channels) -> list[tuple[str, str]]:
+    mobile = e164(application.applicant_mobile)
+    out = []
+    for channel in channels:
+        if channel in MOBILE_CHANNELS and mobile:
+            out.append((channel, mobile))
+        elif channel == "email" and application.applicant_email:
+            out.append((channel, application.applicant_email.strip()))
+    return out
+
+
+def user_addresses(user: User, channels) -> list[tuple[str, str]]:
+    mobile = e164(user.mobile)
+    out = []
+    for channel in channels:
+        if channel in MOBILE_CHANNELS and mobile:
+            out.append((channel, mobile))
+        elif channel == "email" and user.email:
+            out.append((channel, user.email.strip()))
+    return out
+
+
+def on_escalated(application, item=None, level=None, officers=None, **extra) -> None:
+    """Alert the officers concerned (hook ``escalated``).
+
+    :param officers: the users to alert (the escalation targets and the officer who holds the task);
+        when not given, the task's assignee, or every officer posted in its role at its office.
+    :param level: the escalation level (1, 2…); defaults to the work item's ``escalation_level``.
+    """
+    settings = _settings()
+    rule = templates.event_rule("escalated", settings)
+    level = level if level is not None else getattr(item, "escalation_level", None) or 1
+    users = list(officers or extra.get("recipients") or extra.get("users") or _officers_of(item))
+    base = settings.get("PUBLIC_BASE_URL", "").rstrip("/")
+    for user in {u.id: u for u in users}.values():
+        language = user.language or "en"
+        params = application_params(application, language)
+        if item is not None:
+            params["stage"] = (item.task_name_bn if language == "bn" and item.task_name_bn else item.task_name)
+        params.update(level=str(level), office=(item.office.name if item is not None and item.office else ""),
+                      inbox_url=f"{base}/inbox")
+        key_item = item.id if item is not None else 0
+        for channel, to in user_addresses(user, rule.get("channels", [])):
+            enqueue(event="escalated", channel=channel, to=to, audience="officer", language=language,
+                    application_id=application.id, user_id=user.id, params=params,
+                    priority=rule.get("priority", 0),
+                    dedupe_key=f"esc:{application.id}:{key_item}:{level}:{channel}:{user.id}")
+
+
+def _officers_of(item) -> list[User]:
+    if item is None:
+        return []
+    if item.assignee is not None:
+        return [item.assignee]
+    if item.office_id is None:
+        return []
+    return list(db.session.scalars(select(User).join(Posting, Posting.user_id == User.id).where(
+        Posting.office_id == item.office_id, Posting.role == item.role, User.active.is_(True))))
+
+
+def subscribe() -> None:
+    """Wire the listeners to the process hooks (called once by ``create_app``)."""
+    from ..processes import hooks
+    hooks.subscribe("status_changed", on_status_changed)
+    hooks.subscribe("escalated", on_escalated)
