@@ -6,6 +6,10 @@ figure) commits or rolls back with it. Events:
 - ``status_changed(application, old, new, actor)`` — application.status changed
 - ``task_opened(application, item)`` — a work item was created for a ready user task
 - ``task_closed(application, item, actor)`` — a work item was completed or cancelled
+- ``escalated(application, item, escalation)`` — a work item passed its SLA and was raised to
+  ``escalation.target_role`` at ``escalation.target_office`` (level 1 or 2); alert the assignee
+  (``item.assignee``, else the officers of ``item.office`` in ``item.role``) and the target
+- ``task_remarked(application, item, remark)`` — a supervising officer added a remark to a task
 """
 from collections import defaultdict
 

@@ -53,3 +53,5 @@ CORE_SERVICES = {
 def register_all() -> None:
     for topic, fn in CORE_SERVICES.items():
         engine.register_service(topic, fn)
+    from ..sla.services import register as register_sla
+    register_sla()

@@ -1,0 +1,51 @@
+"""What the SLA area does on the process hooks (same transaction as the change).
+
+- a task opens: its ``due_at`` from the step's deadline, a ``sla_step`` figure row; a task with
+  ``sla_paused=true`` (the citizen's resubmission) pauses the clock;
+- a task closes: its figure gets done/late-by, its open escalations are resolved, a pause ends.
+"""
+from flask import current_app
+from sqlalchemy import select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import Escalation, SlaStep
+from ..processes import hooks
+from .clock import clock_of, parse, pause, resume, task_properties
+
+
+def on_task_opened(application, item) -> None:
+    props = task_properties(application, item.task_key)
+    now = clock.now()
+    if str(props.get("sla_paused", "")).lower() == "true":
+        pause(application, now)
+        return
+    step = props.get("sla_step")
+    if not step:
+        return
+    sla = clock_of(application)
+    limits = (sla.deadlines if sla else {}).get(str(step)) or {}
+    item.due_at = parse(limits.get("due"))
+    db.session.add(SlaStep(application_id=application.id, work_item_id=item.id, step=str(step),
+                           task_key=item.task_key, role=item.role, office_id=item.office_id,
+                           opened_at=item.created_at or now, due_at=item.due_at))
+
+
+def on_task_closed(application, item, actor) -> None:
+    now = clock.as_utc(item.closed_at) or clock.now()
+    db.session.execute(update(Escalation).where(Escalation.work_item_id == item.id, Escalation.resolved_at.is_(None))
+                       .values(resolved_at=now).execution_options(synchronize_session=False))
+    figure = db.session.scalar(select(SlaStep).where(SlaStep.work_item_id == item.id))
+    if figure is not None and figure.done_at is None:
+        figure.done_at = now
+        figure.officer_id = item.closed_by_id or getattr(actor, "id", None)
+        figure.outcome = item.outcome
+        due = clock.as_utc(figure.due_at)
+        figure.late_seconds = max(0.0, (now - due).total_seconds()) if due else None
+    if str(task_properties(application, item.task_key).get("sla_paused", "")).lower() == "true":
+        resume(application, now, current_app.config)
+
+
+def subscribe() -> None:
+    hooks.subscribe("task_opened", on_task_opened)
+    hooks.subscribe("task_closed", on_task_closed)
