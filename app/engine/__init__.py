@@ -23,3 +23,4 @@ __all__ = [
     "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",
     "next_timer_at", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",
 ]
+from .reset import reset_to_task  # noqa: E402,F401  (recall: back to a completed user task)

@@ -59,6 +59,9 @@ def owned_documents(owner, refs: list) -> list[tuple[str, Document]]:
         if document is None or document.owner_id != owner.id:
             errors[f"documents.{index}.id"] = "no such document in your uploads"
             continue
+        if any(seen.id == document.id for _, seen in resolved):
+            errors[f"documents.{index}.id"] = "this document is listed twice; upload it again for a second item"
+            continue
         resolved.append((ref.get("type") or document.type, document))
     if errors:
         raise Invalid("Some documents could not be found.", fields=errors)

@@ -87,7 +87,13 @@ def history(application: Application) -> list[dict]:
         AuditEvent.object_type == "application", AuditEvent.object_key == application.ain)
         .order_by(AuditEvent.id)).all()
     return [{"at": clock.iso(e.at), "actor": e.actor, "role": e.role, "action": e.action, "stage": e.stage,
-             "remarks": e.remarks} for e in events]
+             "remarks": e.remarks, **_out_of_turn(e)} for e in events]
+
+
+def _out_of_turn(event) -> dict:
+    """The reason an officer gave for acting out of FIFO order, when there was one."""
+    reason = (event.data or {}).get("fifo_override_reason") if isinstance(event.data, dict) else None
+    return {"fifo_override_reason": reason} if reason else {}
 
 
 def track_api(application: Application) -> dict:

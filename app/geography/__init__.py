@@ -1,0 +1,1 @@
+"""Geography: LGD import and who heads each kind of office."""

@@ -1,0 +1,50 @@
+"""Reassigning an open task to another officer of the same office and role."""
+from sqlalchemy import select
+
+from ..audit.operations import record as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..geography.offices import heads_office
+from ..models import Posting, User, WorkItem
+
+
+def may_reassign(actor, item: WorkItem) -> bool:
+    """The one permission check for reassignment: the head of the task's office (office_heads.json).
+
+    (L1/L2 escalation holders are to be added here, and only here.)
+    """
+    return item.office is not None and heads_office(actor.user, item.office)
+
+
+def reassign(actor, item_id: int, payload: dict) -> WorkItem:
+    """Give an open task to ``payload["username"]``, who must hold the task's role in its office.
+
+    :raises Forbidden: the actor does not head the task's office. :raises Invalid: unknown or ineligible user.
+    :raises Conflict: the task is closed.
+    """
+    if not isinstance(payload, dict) or set(payload) != {"username"} or not isinstance(payload["username"], str):
+        raise Invalid("Send the username of the officer to give the task to.",
+                      fields={"username": "is required", **{k: "unknown field" for k in set(payload or {}) - {"username"}}})
+    stmt = select(WorkItem).where(WorkItem.id == item_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=WorkItem)
+    item = db.session.scalar(stmt)
+    if item is None:
+        raise NotFound("There is no such task.")
+    if not may_reassign(actor, item):
+        raise Forbidden("Only the head of this task's office may reassign it.")
+    if item.closed_at is not None:
+        raise Conflict("This task has already been completed.", code="already_completed")
+    target = db.session.scalar(select(User).join(Posting, Posting.user_id == User.id).where(
+        User.username == payload["username"], User.active.is_(True),
+        Posting.role == item.role, Posting.office_id == item.office_id))
+    if target is None:
+        raise Invalid("That officer cannot take this task.",
+                      fields={"username": f"must be the username of an active {item.role} of this office"})
+    previous = item.assignee.username if item.assignee else None
+    item.assignee_id = target.id
+    db.session.flush()
+    db.session.expire(item, ["assignee"])
+    audit("reassigned", "application", item.application.ain, actor=actor, role=actor.primary_role,
+          stage=item.task_name, data={"from": previous, "to": target.username, "task_id": item.id})
+    return item

@@ -1,0 +1,68 @@
+"""Complaints on rejected applications (SoP §8.7): filed by the applicant side, read by DM/SDO offices."""
+from sqlalchemy import func, or_, select
+
+from .. import clock
+from ..audit.operations import record as audit
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..models import Complaint, Office
+from .records import can_view, find_by_ain, is_applicant_side
+
+
+def file_complaint(actor, ain: str, payload: dict) -> Complaint:
+    """Record the applicant's (or submitter's) complaint on a REJECTED application.
+
+    :raises Conflict: ``not_rejected`` when the application is not rejected, ``complaint_exists`` on a repeat.
+    """
+    if not isinstance(payload, dict) or set(payload) - {"text"}:
+        raise Invalid("Send only the text of the complaint.",
+                      fields={k: "unknown field" for k in set(payload or {}) - {"text"}})
+    text = payload.get("text")
+    if not isinstance(text, str) or not 10 <= len(text.strip()) <= 4000:
+        raise Invalid("Describe the complaint in 10 to 4000 characters.",
+                      fields={"text": "is required (10–4000 characters)"})
+    application = find_by_ain(ain)
+    if application is None or not can_view(actor, application):
+        raise NotFound("There is no such application of yours.")
+    if not is_applicant_side(actor, application):
+        raise Forbidden("Only the applicant or whoever submitted the application may complain about it.")
+    if application.status != "REJECTED":
+        raise Conflict("A complaint can be filed only on a rejected application.", code="not_rejected")
+    if db.session.scalar(select(Complaint.id).where(Complaint.application_id == application.id,
+                                                    Complaint.status == "OPEN").limit(1)):
+        raise Conflict("A complaint on this application is already open.", code="complaint_exists")
+    location = application.location
+    district, subdivision = location.ancestor_at("DISTRICT"), location.ancestor_at("SUBDIVISION")
+    complaint = Complaint(application_id=application.id, text=text.strip(), filed_by_id=actor.id,
+                          filed_at=clock.now(), district_id=district.id if district else None,
+                          subdivision_id=subdivision.id if subdivision else None, status="OPEN")
+    db.session.add(complaint)
+    db.session.flush()
+    audit("complaint", "application", application.ain, actor=actor, role=actor.primary_role,
+          stage=application.stage, remarks=complaint.text, data={"complaint_id": complaint.id})
+    return complaint
+
+
+def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
+    """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
+    areas = {role: db.session.scalars(select(Office.location_id).where(Office.id.in_(actor.office_ids(role)))).all()
+             for role in ("DM", "SDO")}
+    conditions = []
+    if areas["DM"]:
+        conditions.append(Complaint.district_id.in_(areas["DM"]))
+    if areas["SDO"]:
+        conditions.append(Complaint.subdivision_id.in_(areas["SDO"]))
+    if not conditions:
+        return [], 0
+    query = select(Complaint).where(or_(*conditions)).order_by(Complaint.filed_at.desc(), Complaint.id.desc())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
+
+
+def complaint_api(complaint: Complaint) -> dict:
+    application = complaint.application
+    return {"id": complaint.id, "ain": application.ain, "service": application.service.key,
+            "text": complaint.text, "status": complaint.status, "filed_at": clock.iso(complaint.filed_at),
+            "filed_by": complaint.filed_by.username, "applicant_name": application.applicant_name,
+            "decision_reason": application.decision_reason,
+            "location": application.location.to_api()}

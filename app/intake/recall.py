@@ -1,0 +1,72 @@
+"""Recall: the officer who last completed a task pulls the application back before anyone acts next.
+
+The workflow goes back to that task (``engine.reset_to_task``), the next officer's open task is
+cancelled, and the recalled work item opens again, held by the recalling officer.
+"""
+from sqlalchemy import select
+
+from .. import clock, engine
+from ..audit.operations import record as audit
+from ..errors import Conflict, Invalid, NotFound
+from ..extensions import db
+from ..models import Application, WorkItem
+from ..processes import hooks, store
+from ..processes.context import ProcessContext
+from ..processes.projection import project
+from .records import can_view, find_by_ain
+
+#: Lanes whose tasks are the applicant's side, never recalled by an officer.
+_APPLICANT_LANES = ("CITIZEN", "OPERATOR")
+
+
+class CannotRecall(Conflict):
+    code = "cannot_recall"
+
+
+def recall(actor, ain: str, payload: dict, settings) -> Application:
+    """Pull an application back to the task ``actor`` completed last.
+
+    :raises CannotRecall: (409) someone acted after the actor, the process has finished, or the
+        actor's last action was not the latest one.
+    """
+    if not isinstance(payload, dict) or set(payload) - {"remarks"}:
+        raise Invalid("Send only remarks.", fields={k: "unknown field" for k in set(payload or {}) - {"remarks"}})
+    remarks = payload.get("remarks")
+    if not isinstance(remarks, str) or not remarks.strip() or len(remarks) > 2000:
+        raise Invalid("Say why you are recalling the application.", fields={"remarks": "is required (at most 2000 characters)"})
+    application = find_by_ain(ain)
+    if application is None or not can_view(actor, application):
+        raise NotFound("There is no such application that you may see.")
+    instance = store.lock(application.process_instance_id)
+    last = db.session.scalar(select(WorkItem).where(
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None))
+        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
+    if instance.status != "RUNNING":
+        raise CannotRecall("This application has been decided already and cannot be recalled.")
+    if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
+        raise CannotRecall("Only the officer who acted last can recall this application, before anyone acts next.")
+    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
+        raise CannotRecall("You no longer hold the posting in which you acted on this application.")
+    context = ProcessContext(application, actor, clock.now(), settings)
+    old_status = application.status
+    wf = store.restore(instance, context)
+    try:
+        engine.reset_to_task(wf, last.task_guid, context)
+    except engine.TaskNotReady:
+        raise CannotRecall("This application can no longer be recalled.") from None
+    saved = store.save(instance, wf)
+    stage_before = application.stage
+    last.closed_at, last.closed_by_id, last.outcome, last.assignee_id = None, None, None, actor.id
+    db.session.flush()
+    application.status = "IN_PROCESS" if _acted_before(application, last) else "SUBMITTED"
+    project(application, instance, wf, saved, actor=actor, old_status=old_status)
+    hooks.emit("task_opened", application=application, item=last)
+    audit("recalled", "application", application.ain, actor=actor, role=last.role, stage=stage_before,
+          remarks=remarks.strip(), data={"back_to": last.task_key})
+    return application
+
+
+def _acted_before(application: Application, item: WorkItem) -> bool:
+    return db.session.scalar(select(WorkItem.id).where(
+        WorkItem.application_id == application.id, WorkItem.id != item.id,
+        WorkItem.closed_by_id.is_not(None)).limit(1)) is not None

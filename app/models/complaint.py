@@ -1,0 +1,26 @@
+"""Complaints filed on rejected applications (SoP §8.7), seen by the district's DM and SDO offices."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import BigId, UtcDateTime
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    text: Mapped[str] = mapped_column(String(4000))
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    #: The applicant's district and subdivision (LGD locations) at filing: whose offices see it.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
+    subdivision_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
+    #: OPEN, then whatever the grievance area decides (e.g. RESOLVED).
+    status: Mapped[str] = mapped_column(String(12), default="OPEN")
+
+    application = relationship("Application")
+    filed_by = relationship("User")

@@ -1,0 +1,44 @@
+"""Complaints on rejected applications (SoP §8.7), seen by the DM's and SDO's offices of the district."""
+from tests.helpers import act
+from tests.services.samples import submit
+
+TEXT = "My income proof was attested by the BDO; the rejection is wrong."
+
+
+def complain(api, user, ain, text=TEXT):
+    return api.post(f"/api/v1/applications/{ain}/complaint", json={"text": text}, user=user)
+
+
+def test_complaint_on_a_rejected_application_reaches_the_district(api):
+    ain = submit(api, "income", user="operator.csc-barasat")
+    assert complain(api, "operator.csc-barasat", ain).status_code == 409        # not rejected yet
+    act(api, "pradhan.raipur", ain, "reject", reason="Income proof not attested.")
+    assert complain(api, "pradhan.raipur", ain).status_code == 403              # an officer is not the applicant
+    assert complain(api, "operator.raipur", ain).status_code == 403             # the GP operator is not the submitter
+    assert complain(api, "operator.garaimari", ain).status_code == 404          # not theirs to see
+    assert complain(api, "operator.csc-barasat", ain, "short").status_code == 422
+    r = complain(api, "operator.csc-barasat", ain)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["ain"] == ain and r.get_json()["status"] == "OPEN"
+    assert complain(api, "operator.csc-barasat", ain).get_json()["error"]["code"] == "complaint_exists"
+
+    for officer in ("dm.murshidabad", "sdo.domkal"):
+        body = api.get("/api/v1/complaints", user=officer).get_json()
+        assert [c["ain"] for c in body["items"]] == [ain], officer
+        assert body["items"][0]["text"] == TEXT
+        assert "not attested" in body["items"][0]["decision_reason"]
+    # The district where the CSC sits is not the applicant's district.
+    assert api.get("/api/v1/complaints", user="dm.north24parganas").get_json()["items"] == []
+    assert api.get("/api/v1/complaints", user="sdo.barasat").get_json()["items"] == []
+    assert api.get("/api/v1/complaints", user="pradhan.raipur").status_code == 403
+    history = api.get(f"/api/v1/applications/{ain}/history", user="operator.csc-barasat").get_json()["items"]
+    assert history[-1]["action"] == "complaint" and history[-1]["remarks"] == TEXT
+
+
+def test_no_complaint_on_an_approved_application(api):
+    ain = submit(api, "completion_block")
+    act(api, "bdo.domkal", ain, "approve")
+    r = complain(api, "operator.raipur", ain)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "not_rejected"
+    assert api.post(f"/api/v1/applications/{ain}/complaint", json={"text": TEXT, "x": 1},
+                    user="operator.raipur").status_code == 422
