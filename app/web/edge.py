@@ -22,7 +22,11 @@ def keep_changes() -> None:
 
 
 def install(bp) -> None:
-    """Give a page blueprint the edge: one commit per request, domain errors as pages."""
+    """Give a page blueprint the edge: one commit per request, domain errors as pages (once per
+    blueprint object, however many apps are built)."""
+    if getattr(bp, "pravah_edge", False):
+        return
+    bp.pravah_edge = True
 
     @bp.after_request
     def _commit(response):

@@ -1,0 +1,173 @@
+"""Each role's main path through the real server in Chromium (run in file order: later steps act on
+the application the operator entered first)."""
+import re
+
+import pytest
+
+from tests.helpers import PDF, RESIDENTIAL_FORM
+
+from .conftest import set_language, shot
+
+pytestmark = pytest.mark.e2e
+AIN = re.compile(r"[A-Z]{3}\d{3}-\d{4}-\d{7}-[0-9A-Z]")
+STATE = {}
+
+
+def fill_application(page, tmp_path, name="Rahima Khatun"):
+    page.fill("#applicant-name", name)
+    page.fill("#applicant-mobile", "9876543210")
+    page.select_option("#location", "131001")
+    for key, value in RESIDENTIAL_FORM.items():
+        selector = f"#f-data-{key}"
+        if key == "gender":
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, str(value))
+    document = tmp_path / "scan.pdf"
+    document.write_bytes(PDF)
+    for doc_type in ("photograph", "identity_proof", "age_proof", "residence_certificate"):
+        page.set_input_files(f"#file-{doc_type}", str(document))
+
+
+def open_task(page, ain):
+    page.goto("/officer/inbox")
+    page.locator(f"tr[data-ain='{ain}'] a").first.click()
+    page.wait_for_load_state()
+
+
+def test_public_pages_in_both_languages(browser_as):
+    page = browser_as()
+    page.goto("/")
+    assert page.get_by_role("heading", name="Ordinary Residential Certificate").is_visible()
+    shot(page, "home", "en")
+    page.goto("/track")
+    shot(page, "track", "en")
+    page.goto("/verify")
+    shot(page, "verify", "en")
+    set_language(page, "bn")
+    page.goto("/")
+    assert page.get_by_role("heading", name="সাধারণ বাসস্থান শংসাপত্র").is_visible()
+    assert "৫" in page.locator("#service-residential_edistrict").inner_text()  # SLA days in Bengali digits
+    shot(page, "home", "bn")
+    page.goto("/track")
+    shot(page, "track", "bn")
+    page.goto("/verify")
+    shot(page, "verify", "bn")
+    set_language(page, "en")
+
+
+def test_operator_applies_for_a_citizen(browser_as, server, tmp_path):
+    page = browser_as("operator.csc-domkal")
+    page.goto("/apply/residential_edistrict")
+    fill_application(page, tmp_path)
+    shot(page, "apply", "en")
+    page.get_by_role("button", name="Review").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Check and submit").is_visible()
+    shot(page, "review", "en")
+    page.get_by_role("button", name="Submit application").click()
+    page.wait_for_load_state()
+    ain = AIN.search(page.locator(".flash-success").inner_text()).group(0)
+    STATE["ain"] = ain
+    assert server.query("SELECT channel, applicant_name FROM application WHERE ain = ?", ain) == \
+        [("CSC", "Rahima Khatun")]
+    ack = page.request.get(page.locator("#ack-link").get_attribute("href"))
+    assert ack.status == 200 and ack.body().startswith(b"%PDF")
+    shot(page, "application", "en")
+    page.goto("/my/applications")
+    assert ain in page.locator("#applications").inner_text()
+    shot(page, "operator-today", "en")
+    set_language(page, "bn")
+    page.goto("/apply/residential_edistrict")
+    assert page.get_by_text("পিতা / স্বামীর নাম").is_visible()
+    shot(page, "apply", "bn")
+    page.goto(f"/applications/{ain}")
+    shot(page, "application", "bn")
+    set_language(page, "en")
+
+
+def test_anyone_tracks_the_application(browser_as):
+    page = browser_as()
+    page.goto("/track")
+    page.fill("#ain", STATE["ain"].lower().replace("-", ""))
+    page.get_by_role("button", name="Track").click()
+    page.wait_for_load_state()
+    result = page.locator("#track-result").inner_text()
+    assert "Submitted" in result and "Rahima" not in result  # no personal data
+    shot(page, "track-result", "en")
+
+
+def test_bdo_forwards_eo_reports_bdo_approves(browser_as, server):
+    ain = STATE["ain"]
+    bdo = browser_as("bdo.domkal")
+    bdo.goto("/officer/inbox")
+    assert bdo.locator(f"tr[data-ain='{ain}']").count() == 1
+    shot(bdo, "inbox", "en")
+    open_task(bdo, ain)
+    bdo.wait_for_selector("#diagram[data-ready='1']")
+    current = bdo.locator(".current-step")
+    assert current.count() >= 1 and current.first.get_attribute("data-element-id") == "verify_documents"
+    shot(bdo, "task", "en")
+    bdo.select_option("#f-data-enquiry_officer", "eo.domkal")
+    bdo.get_by_role("button", name="Forward for enquiry").click()
+    bdo.wait_for_load_state()
+    assert "Field enquiry" in bdo.locator(".flash-success").inner_text()
+
+    eo = browser_as("eo.domkal")
+    open_task(eo, ain)
+    eo.fill("#f-data-report", "Visited the house; the applicant lives here since 1995.")
+    eo.select_option("#f-data-recommendation", "recommend")
+    eo.get_by_role("button", name="Submit report").click()
+    eo.wait_for_load_state()
+    assert eo.locator(".flash-success").is_visible()
+
+    open_task(bdo, ain)
+    set_language(bdo, "bn")
+    bdo.wait_for_selector("#diagram[data-ready='1']")
+    shot(bdo, "task", "bn")
+    bdo.goto("/officer/inbox")
+    shot(bdo, "inbox", "bn")
+    set_language(bdo, "en")
+    open_task(bdo, ain)
+    bdo.get_by_role("button", name="Approve and sign").click()
+    bdo.wait_for_load_state()
+    status = server.query("SELECT status FROM application WHERE ain = ?", ain)[0][0]
+    assert status in ("APPROVED", "DELIVERED")
+    actions = [row[0] for row in server.query(
+        "SELECT action FROM audit_event WHERE object_key = ? ORDER BY id", ain)]
+    assert actions[:4] == ["submitted", "forward_enquiry", "submit_report", "approve"]
+
+
+def test_dm_dashboard_shows_the_database_counts(browser_as, server):
+    page = browser_as("dm.murshidabad")
+    page.goto("/mis/?by=block")
+    page.wait_for_selector("#mis-chart[data-ready='1']")
+    received = server.query("SELECT count(*) FROM application a JOIN location l ON l.id = a.location_id "
+                            "WHERE l.lgd_code LIKE '131%'")[0][0]
+    by_status = dict(server.query("SELECT status, count(*) FROM application GROUP BY status"))
+    assert received >= 1
+    figures = {k: page.locator(f"[data-figure='{k}']").inner_text().strip() for k in
+               ("received", "pending", "delivered", "rejected")}
+    assert figures == {"received": str(received),
+                       "pending": str(sum(by_status.get(s, 0) for s in ("SUBMITTED", "IN_PROCESS", "SENT_BACK"))),
+                       "delivered": str(by_status.get("APPROVED", 0) + by_status.get("DELIVERED", 0)),
+                       "rejected": str(by_status.get("REJECTED", 0))}
+    assert page.locator("#mis-table tr[data-key='3101']").count() == 1  # Domkal block
+    shot(page, "dashboard", "en")
+    csv = page.request.get(page.locator("#csv-link").get_attribute("href"))
+    assert csv.status == 200 and f"total,Total,{received}," in csv.text()
+    set_language(page, "bn")
+    page.goto("/mis/?by=block")
+    page.wait_for_selector("#mis-chart[data-ready='1']")
+    bn_digits = str(received).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+    assert page.locator("[data-figure='received']").inner_text().strip() == bn_digits
+    shot(page, "dashboard", "bn")
+    set_language(page, "en")
+
+
+def test_kiosk_sized_screen(browser_as):
+    page = browser_as("operator.raipur", viewport={"width": 480, "height": 800})
+    page.goto("/apply/residential_edistrict")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 480, f"the form scrolls sideways on a kiosk screen ({width}px)"
+    shot(page, "apply-kiosk", "en")

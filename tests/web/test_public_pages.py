@@ -1,0 +1,48 @@
+"""Catalogue, tracking and verification pages (no login)."""
+from tests.helpers import submit_residential
+
+from .conftest import text
+
+
+def test_home_lists_each_service_with_documents_fee_and_sla(pages):
+    html = text(pages.get("/"))
+    assert "Ordinary Residential Certificate" in html
+    assert "Admit Card of Secondary Examination or Birth Certificate" in html
+    assert "5 days" in html and "Free" in html
+    assert 'href="/apply/residential_edistrict"' in html
+
+
+def test_home_in_bengali_uses_bengali_names_and_digits(pages):
+    client = pages.as_(None)
+    client.post("/language", data={"lang": "bn", "next": "/"})
+    html = text(client.get("/"))
+    assert '<html lang="bn">' in html
+    assert "সাধারণ বাসস্থান শংসাপত্র" in html and "৫ দিন" in html and "বিনামূল্যে" in html
+
+
+def test_track_shows_status_and_no_personal_data(pages, api):
+    ain = submit_residential(api, name="Rahima Khatun")
+    r = pages.get(f"/track?ain={ain.lower().replace('-', '')}")
+    html = text(r)
+    assert r.status_code == 200 and ain in html
+    assert "Submitted" in html and "Verification of documents" in html
+    assert "Rahima" not in html and "9876543210" not in html
+
+
+def test_track_with_a_mistyped_check_character_gives_a_hint(pages, api):
+    ain = submit_residential(api)
+    wrong = ain[:-1] + ("0" if ain[-1] != "0" else "1")
+    r = pages.get(f"/track?ain={wrong}")
+    assert r.status_code == 404 and "last character does not match" in text(r)
+
+
+def test_verify_unknown_uin_says_so(pages):
+    r = pages.get("/verify?uin=HHA0122026999999", follow_redirects=True)
+    assert r.status_code == 404 and "No certificate has this number" in text(r)
+
+
+def test_unknown_page_is_an_html_404_and_unknown_api_path_stays_json(pages):
+    r = pages.get("/no-such-page")
+    assert r.status_code == 404 and "text/html" in r.content_type
+    r = pages.get("/api/v1/no-such-thing")
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
