@@ -131,5 +131,7 @@ def register_cli(app) -> None:
     app.cli.add_command(deploy_command)
     app.cli.add_command(demo)
     app.cli.add_command(apikeys)
+    from scheduler.cli import scheduler_cli
+    app.cli.add_command(scheduler_cli)
     from .notifications.cli import notifications
     app.cli.add_command(notifications)

@@ -1,7 +1,8 @@
 """Officers' inbox and task actions."""
-from flask import jsonify
+from flask import jsonify, request
 
 from ..inbox import operations as inbox
+from ..sla.escalations import escalation_api
 from . import api_bp
 from .edge import access, base_url, current_actor, json_body, page_body, paging, settings
 
@@ -12,8 +13,13 @@ OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
 @access(roles=OFFICERS)
 def list_inbox():
     page, per_page = paging()
-    items, total = inbox.inbox(current_actor(), page, per_page)
-    return jsonify(page_body([inbox.item_api(i, base_url()) for i in items], page, per_page, total))
+    escalated = request.args.get("escalated", "").lower() in ("true", "1", "yes")
+    items, total = inbox.inbox(current_actor(), page, per_page, escalated=escalated)
+    rows = [inbox.item_api(i, base_url()) for i in items]
+    if escalated:   # how late it is and at which level it reached me
+        for row, item in zip(rows, items):
+            row["escalation"] = escalation_api(current_actor(), item)
+    return jsonify(page_body(rows, page, per_page, total))
 
 
 @api_bp.post("/tasks/<int:item_id>/claim")

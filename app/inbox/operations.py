@@ -9,6 +9,7 @@ from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..models import Application, Posting, User, WorkItem
 from ..processes import runner, store
+from ..sla import escalations
 
 _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
@@ -19,7 +20,9 @@ def _visible_filter(actor):
     return or_(*pairs) if pairs else false()
 
 
-def inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], int]:
+def inbox(actor, page: int, per_page: int, escalated: bool = False) -> tuple[list[WorkItem], int]:
+    if escalated:
+        return escalations.escalated_inbox(actor, page, per_page)
     query = (select(WorkItem).where(WorkItem.closed_at.is_(None), _visible_filter(actor),
                                     or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
              .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id))
@@ -31,7 +34,8 @@ def get_item(actor, item_id: int) -> WorkItem:
     item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)])
     if item is None:
         raise NotFound("There is no such task.")
-    if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings):
+    if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings) \
+            and not escalations.holds_escalation(actor, item):
         raise Forbidden("This task is not in your jurisdiction or role.")
     return item
 
