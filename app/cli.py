@@ -135,3 +135,7 @@ def register_cli(app) -> None:
     app.cli.add_command(scheduler_cli)
     from .notifications.cli import notifications
     app.cli.add_command(notifications)
+    from .geography.cli import lgd
+    app.cli.add_command(lgd)
+    from .catalogue.cli import services
+    app.cli.add_command(services)
