@@ -47,6 +47,8 @@ def create_app(config=None) -> Flask:
     init_sla(app)
     from .web import init_web
     init_web(app)
+    from .studio.views import studio_bp
+    app.register_blueprint(studio_bp)
     from .cli import register_cli
     register_cli(app)
     return app
