@@ -226,6 +226,8 @@ def shot(page, name: str, lang: str) -> Path:
 def set_language(page, lang: str) -> None:
     """Use the language switch in the header (remembered for the user or the session)."""
     label = "বাংলা" if lang == "bn" else "English"
+    if page.url == "about:blank":
+        page.goto("/")
     button = page.locator(".lang-switch button")
     if button.inner_text().strip() == label:
         button.click()
