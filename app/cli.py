@@ -123,7 +123,9 @@ def serve_command(port):
     if start_in_process is not None:
         start_in_process(app)
     click.echo(f"Pravah on http://127.0.0.1:{port}/")
-    app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+    # app.run() is a no-op inside the flask CLI (FLASK_RUN_FROM_CLI); run werkzeug's server directly.
+    from werkzeug.serving import run_simple
+    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
 
 
 def register_cli(app) -> None:
