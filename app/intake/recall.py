@@ -1,16 +1,19 @@
 """Recall: the officer who last completed a task pulls the application back before anyone acts next.
 
 The workflow goes back to that task (``engine.reset_to_task``), the next officer's open task is
-cancelled, and the recalled work item opens again, held by the recalling officer.
+cancelled, and the task opens again as a new work item held by the recalling officer; the old row
+keeps who acted and when, with outcome ``recalled`` (the action recalled is in the audit trail).
 """
-from sqlalchemy import select
+import uuid
+
+from sqlalchemy import or_, select
 
 from .. import clock, engine
 from ..audit.operations import record as audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Application, WorkItem
-from ..processes import hooks, store
+from ..processes import store
 from ..processes.context import ProcessContext
 from ..processes.projection import project
 from .records import can_view, find_by_ain
@@ -39,7 +42,8 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
         raise NotFound("There is no such application that you may see.")
     instance = store.lock(application.process_instance_id)
     last = db.session.scalar(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None))
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
+        or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
         .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
     if instance.status != "RUNNING":
         raise CannotRecall("This application has been decided already and cannot be recalled.")
@@ -55,18 +59,24 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
     except engine.TaskNotReady:
         raise CannotRecall("This application can no longer be recalled.") from None
     saved = store.save(instance, wf)
-    stage_before = application.stage
-    last.closed_at, last.closed_by_id, last.outcome, last.assignee_id = None, None, None, actor.id
+    stage_before, guid, recalled_action = application.stage, last.task_guid, last.outcome
+    # The row keeps who acted and when; it gives up the task's guid so the task opens as a new row.
+    last.task_guid, last.outcome = str(uuid.uuid4()), "recalled"
     db.session.flush()
-    application.status = "IN_PROCESS" if _acted_before(application, last) else "SUBMITTED"
-    project(application, instance, wf, saved, actor=actor, old_status=old_status)
-    hooks.emit("task_opened", application=application, item=last)
+    application.status = "IN_PROCESS" if _acted_since_submission(application) else "SUBMITTED"
+    opened = project(application, instance, wf, saved, actor=actor, old_status=old_status)
+    for item in opened:
+        if item.task_guid == guid:
+            item.assignee_id = actor.id
+    db.session.flush()
     audit("recalled", "application", application.ain, actor=actor, role=last.role, stage=stage_before,
-          remarks=remarks.strip(), data={"back_to": last.task_key})
+          remarks=remarks.strip(), data={"back_to": last.task_key, "recalled_action": recalled_action})
     return application
 
 
-def _acted_before(application: Application, item: WorkItem) -> bool:
+
+def _acted_since_submission(application: Application) -> bool:
+    """Whether any action other than a recalled one was taken on the application."""
     return db.session.scalar(select(WorkItem.id).where(
-        WorkItem.application_id == application.id, WorkItem.id != item.id,
-        WorkItem.closed_by_id.is_not(None)).limit(1)) is not None
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
+        WorkItem.outcome != "recalled").limit(1)) is not None
