@@ -15,11 +15,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PIP) install -q -r requirements-dev.txt
 	touch $(STAMP)
 
-## run: migrate, deploy the models, seed demo data on an empty database, start web + scheduler
+## run: migrate, deploy the models, seed demo data on an empty database, demo signing keys (kept when present), start web + scheduler
 run: $(STAMP)
 	$(VENV)/bin/flask db upgrade
 	$(VENV)/bin/flask deploy
 	$(VENV)/bin/flask demo seed --if-empty
+	$(VENV)/bin/flask signing init-demo
 	$(VENV)/bin/flask demo users
 	$(VENV)/bin/flask serve
 

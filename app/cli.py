@@ -137,6 +137,8 @@ def register_cli(app) -> None:
     app.cli.add_command(scheduler_cli)
     from .notifications.cli import notifications
     app.cli.add_command(notifications)
+    from .certificates.cli import signing
+    app.cli.add_command(signing)
     from .geography.cli import lgd
     app.cli.add_command(lgd)
     from .catalogue.cli import services

@@ -32,9 +32,28 @@ class Config:
         self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
         #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
         self.PASSWORD_HASH_COST = (3, 65536)
+        self._certificate_settings()
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
         self.JSON_SORT_KEYS = False
 
+
+    def _certificate_settings(self) -> None:
+        """Signing and QR settings (docs/certificates.md). ``SIGNING_KEYS_DIR`` None = ``<DATA_DIR>/keys``."""
+        env = os.environ.get
+        self.SIGNING_KEYS_DIR = Path(env("PRAVAH_SIGNING_KEYS_DIR")) if env("PRAVAH_SIGNING_KEYS_DIR") else None
+        #: The demo passphrase outside production only; production must set PRAVAH_SIGNING_P12_PASSPHRASE.
+        self.SIGNING_P12_PASSPHRASE = env("PRAVAH_SIGNING_P12_PASSPHRASE") or (
+            None if self.ENV_NAME == "production" else "demo-signing-pass")
+        self.SIGNING_VISIBLE = env("PRAVAH_SIGNING_VISIBLE", "").lower() in ("1", "true", "yes")
+        #: RFC 3161 time-stamping authority → PAdES B-T; unset = B-B.
+        self.SIGNING_TIMESTAMP_URL = env("PRAVAH_SIGNING_TIMESTAMP_URL") or None
+        #: An HSM/token instead of PKCS#12 files (module path, token label, PIN, key label, PEM chain).
+        for name in ("MODULE", "TOKEN", "PIN", "KEY_LABEL", "CERT"):
+            setattr(self, f"SIGNING_PKCS11_{name}", env(f"PRAVAH_SIGNING_PKCS11_{name}") or None)
+        #: PEM of the CA the verifier trusts (e.g. the licensed CA's root); unset = the demo root in the keys dir.
+        self.SIGNING_TRUST_ROOT = env("PRAVAH_SIGNING_TRUST_ROOT") or None
+        #: ``auto`` (qrcode picks the smallest version at EC M) or 1–40 (docs/qr-version.md).
+        self.QR_VERSION = env("PRAVAH_QR_VERSION", "auto")
 
     def use_database(self, url: str) -> None:
         """Point at another database (tests use this for file SQLite or PostgreSQL)."""

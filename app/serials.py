@@ -10,9 +10,11 @@ from .extensions import db
 from .models import Counter
 
 
-def next_value(name: str) -> int:
-    dialect = db.session.get_bind().dialect.name
+def next_value(name: str, session=None) -> int:
+    """The next value of counter ``name`` (1 on first use). ``session``: default ``db.session``."""
+    session = session if session is not None else db.session
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(Counter.__table__).values(name=name, value=1)
     stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"value": Counter.__table__.c.value + 1})
-    return db.session.execute(stmt.returning(Counter.__table__.c.value)).scalar_one()
+    return session.execute(stmt.returning(Counter.__table__.c.value)).scalar_one()

@@ -31,12 +31,23 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def demo_signing_keys(tmp_path_factory):
+    """The demo CA and the demo Pradhans' and BDOs' signing keys, made once per run (RSA is slow)."""
+    from app.certificates import pki
+    from app.demo.seed import signing_officers
+    directory = tmp_path_factory.mktemp("signing-keys")
+    pki.init_demo(directory, signing_officers())
+    return directory
+
+
 @pytest.fixture
-def app_config(tmp_path):
+def app_config(tmp_path, demo_signing_keys):
     """Settings for the test app; tests may change them before ``app`` is built."""
     config = TestingConfig()
     config.DATA_DIR = tmp_path / "data"
     config.DEMO_PASSWORD = DEMO_PASSWORD
+    config.SIGNING_KEYS_DIR = demo_signing_keys
     return config
 
 

@@ -13,3 +13,4 @@ from . import process_models  # noqa: E402,F401  (process studio: versions, acti
 from . import escalations  # noqa: E402,F401  (issue 5: escalated tasks: take over, remarks)
 from . import otp, admin_notifications  # noqa: E402,F401  (citizen OTP login, outbox admin)
 from . import documents, complaints, tasks_extra  # noqa: E402,F401  (documents, complaints, reassign, recall)
+from . import certificates  # noqa: E402,F401  (issue 4: certificates, receipt, verification)

@@ -36,7 +36,10 @@ def _officers_and_offices():
 @click.option("--force", is_flag=True, help="Recreate the CA and every key.")
 @click.option("--no-db", is_flag=True, help="Only the CA and the default office key.")
 def init_demo_command(directory, force, no_db):
-    """Create a demo root CA, a Class 3-like intermediate and PKCS#12 signing keys."""
+    """Create a demo root CA, a Class 3-like intermediate and PKCS#12 signing keys (existing ones are kept)."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Refusing to create demo signing keys with PRAVAH_ENV=production: install the "
+                                   "officers' Class 3 DSC keys (PKCS#12 or PKCS#11) instead.")
     target = directory or keys_dir(current_app.config)
     signers = [] if no_db else _officers_and_offices()
     passphrase = current_app.config.get("SIGNING_P12_PASSPHRASE", pki.DEMO_PASSPHRASE)

@@ -32,7 +32,8 @@ def verify_url(settings, uin: str) -> str:
 
 
 def tracking_url(settings, ain: str) -> str:
-    return f"{public_base_url(settings)}/track/{ain}"
+    """The public tracking page (app/web/public.py ``/track?ain=``)."""
+    return f"{public_base_url(settings)}/track?ain={ain}"
 
 
 def officer_details(officer_user, office) -> dict:

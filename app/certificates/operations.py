@@ -26,6 +26,14 @@ class CertificateError(Exception):
     """The certificate cannot be issued (already issued, no signing key…)."""
 
 
+class NoSigningKey(CertificateError):
+    """No usable key for the approving officer, the office or the default (or it cannot be opened)."""
+
+
+class SigningFailed(CertificateError):
+    """The key was found but signing failed (token error, time-stamping authority unreachable…)."""
+
+
 def _get(settings, key, default=None):
     return settings.get(key, default) if settings is not None else default
 
@@ -50,9 +58,12 @@ def signer_for(officer_user, office, settings):
     module = _get(settings, "SIGNING_PKCS11_MODULE")
     if module:
         label = _get(settings, "SIGNING_PKCS11_KEY_LABEL") or pki.slug("user", officer_user.username)
-        return load_pkcs11_signer(module, _get(settings, "SIGNING_PKCS11_TOKEN", "pravah"),
-                                  _get(settings, "SIGNING_PKCS11_PIN"), label,
-                                  _get(settings, "SIGNING_PKCS11_CERT"))
+        try:
+            return load_pkcs11_signer(module, _get(settings, "SIGNING_PKCS11_TOKEN") or "pravah",
+                                      _get(settings, "SIGNING_PKCS11_PIN"), label,
+                                      _get(settings, "SIGNING_PKCS11_CERT"))
+        except Exception as exc:  # noqa: BLE001  (any token error means: cannot sign)
+            raise NoSigningKey(f"PKCS#11 key {label!r} cannot be used: {exc}") from exc
     directory = keys_dir(settings) / "signers"
     candidates = [pki.slug("user", getattr(officer_user, "username", "") or "")]
     if office is not None and getattr(office, "code", None):
@@ -62,8 +73,13 @@ def signer_for(officer_user, office, settings):
     for name in candidates:
         path = directory / f"{name}.p12"
         if path.exists():
-            return load_pkcs12_signer(path, passphrase)
-    raise CertificateError(f"no signing key in {directory} for {candidates} (run `flask signing init-demo`)")
+            if passphrase is None:
+                raise NoSigningKey("SIGNING_P12_PASSPHRASE is not set (PRAVAH_SIGNING_P12_PASSPHRASE)")
+            try:
+                return load_pkcs12_signer(path, passphrase)
+            except Exception as exc:  # noqa: BLE001  (wrong passphrase, damaged file)
+                raise NoSigningKey(f"{path} cannot be opened: {exc}") from exc
+    raise NoSigningKey(f"no signing key in {directory} for {candidates} (run `flask signing init-demo`)")
 
 
 def store_pdf(base_dir: Path, pdf: bytes) -> tuple[str, str]:
@@ -86,9 +102,14 @@ def build_certificate_pdf(application, officer_user, uin: str, now: datetime, se
     context = certificate_context(application, officer_user, uin, now, settings)
     html = render_html(f"{application.service.key}.html", context, templates)
     pdf = add_background(render_pdf(html, base_url=templates), templates)
+    # The UIN in /Reason lets the verifier name the certificate even when the file was altered.
     options = SigningOptions(visible=bool(_get(settings, "SIGNING_VISIBLE", False)),
-                             timestamp_url=_get(settings, "SIGNING_TIMESTAMP_URL"))
-    return sign_pdf(pdf, signer, options, timestamper=_get(settings, "SIGNING_TIMESTAMPER"))
+                             timestamp_url=_get(settings, "SIGNING_TIMESTAMP_URL"),
+                             reason=f"Certificate {uin} issued")
+    try:
+        return sign_pdf(pdf, signer, options, timestamper=_get(settings, "SIGNING_TIMESTAMPER"))
+    except Exception as exc:  # noqa: BLE001  (pyHanko, PKCS#11 and TSA errors alike)
+        raise SigningFailed(f"signing {uin} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def issue_certificate(session, application, officer_user, now: datetime, settings) -> Certificate:
@@ -100,7 +121,8 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     :param now: ``app.clock.now()`` of the action (aware UTC); the UIN's year is the IST year.
     :param settings: the app config (``DATA_DIR``, ``PUBLIC_BASE_URL``, ``QR_VERSION``,
         ``SIGNING_*``) or any mapping with those keys.
-    :raises CertificateError: when the application already has a valid certificate or no key exists.
+    :raises CertificateError: when the application already has a valid certificate;
+        :class:`NoSigningKey` when no key can be used; :class:`SigningFailed` when signing fails.
     """
     existing = session.execute(select(Certificate.uin).where(
         Certificate.application_id == application.id, Certificate.status == "VALID")).first()

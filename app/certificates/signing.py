@@ -5,6 +5,7 @@ Signers are loaded ONCE and cached (per PKCS#12 file and its mtime, or per PKCS#
 stamp uses pyHanko's default stamp font — a full Noto font would be subset on every signature.
 Nothing may touch the PDF after signing (the signature must cover the whole file).
 """
+import hashlib
 import io
 import threading
 from dataclasses import dataclass
@@ -63,13 +64,14 @@ class SigningOptions:
 def load_pkcs12_signer(path: str | Path, passphrase: str | bytes):
     """A cached :class:`SimpleSigner` for a PKCS#12 file (reloaded only when the file changes)."""
     path = Path(path)
-    key = ("p12", str(path.resolve()), path.stat().st_mtime_ns)
+    pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
+    # The passphrase is part of the key: a wrong one must fail even after a right one loaded the file.
+    key = ("p12", str(path.resolve()), path.stat().st_mtime_ns, hashlib.sha256(pw or b"").hexdigest())
     signer = _cache.get(key)
     if signer is None:
         with _cache_lock:
             signer = _cache.get(key)
             if signer is None:
-                pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
                 loaded = signers.SimpleSigner.load_pkcs12(str(path), passphrase=pw)
                 if loaded is None:
                     raise ValueError(f"cannot load signing key from {path}")

@@ -1,17 +1,15 @@
 """The certificate number (UIN, BSK SoP §9): ``DDDSSSYYYYNNNNNN``.
 
-The serial comes from one ``counter`` row per department+service+year, incremented in place with
-``UPDATE … SET value = value + 1 … RETURNING value``. The UPDATE takes the row lock (PostgreSQL) or
-the database write lock (SQLite, whose transactions begin with ``BEGIN IMMEDIATE``, app/database.py),
-so two processes on two hosts can never read the same value, and a rolled-back transaction gives its
-number back: serials are unique and gap-free. Never ``max()+1``.
+The serial comes from one ``counter`` row per department+service+year through
+:func:`app.serials.next_value` (the same counter the AINs use): ``INSERT … ON CONFLICT DO UPDATE SET
+value = value + 1 RETURNING value``. The upsert takes the row lock (PostgreSQL) or the database write
+lock (SQLite, whose transactions begin with ``BEGIN IMMEDIATE``, app/database.py) until the
+transaction ends, so two processes on two hosts can never read the same value, and a rolled-back
+transaction gives its number back: serials are unique and gap-free. Never ``max()+1``.
 """
 import re
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-
-from ..models.application import Counter
+from ..serials import next_value
 
 UIN_RE = re.compile(r"^[A-Z]{3}\d{3}\d{4}\d{6}$")
 MAX_SERIAL = 999_999
@@ -36,23 +34,8 @@ def next_uin(session, dept_code: str, service_code: str, year: int) -> str:
         raise ValueError(f"service code must be three digits: {service_code!r}")
     if not 1000 <= int(year) <= 9999:
         raise ValueError(f"year must have four digits: {year!r}")
-    serial = _increment(session, counter_name(dept_code, service_code, int(year)))
+    serial = next_value(counter_name(dept_code, service_code, int(year)), session)
     if serial > MAX_SERIAL:
         raise ValueError(f"UIN serials exhausted for {dept_code}{service_code}{year}")
     return f"{dept_code}{service_code}{int(year):04d}{serial:06d}"
 
-
-def _increment(session, name: str) -> int:
-    stmt = (update(Counter).where(Counter.name == name)
-            .values(value=Counter.value + 1).returning(Counter.value))
-    value = session.execute(stmt).scalar_one_or_none()
-    if value is not None:
-        return value
-    # First UIN of the year: create the row at 0 (a concurrent creator wins harmlessly), then count.
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
-        raise RuntimeError(f"next_uin supports PostgreSQL and SQLite, not {dialect}")
-    session.execute(insert(Counter).values(name=name, value=0)
-                    .on_conflict_do_nothing(index_elements=["name"]))
-    return session.execute(stmt).scalar_one()

@@ -82,6 +82,21 @@ def seed(password: str) -> list[str]:
     return users
 
 
+def signing_officers() -> list[tuple[str, str, str]]:
+    """``(key slug, common name, unit)`` of the demo officers who sign certificates (Pradhans, BDOs),
+    for ``pki.init_demo`` without a database (tests); ``flask signing init-demo`` reads the users."""
+    from ..certificates.pki import slug
+    geo = json.loads(GEOGRAPHY.read_text(encoding="utf-8"))
+    out = []
+    for d in geo["districts"]:
+        for sd in d["subdivisions"]:
+            for b in sd["blocks"]:
+                out.append((slug("user", f"bdo.{b['slug']}"), f"BDO, {b['name']}", f"Office of the BDO, {b['name']}"))
+                out += [(slug("user", f"pradhan.{g['slug']}"), f"Pradhan, {g['name']} GP", f"{g['name']} Gram Panchayat")
+                        for g in b["gps"]]
+    return out
+
+
 def demo_users(password: str) -> list[dict]:
     """Every demo user with postings and the LGD code of each office's area (for ``demo users --json``)."""
     rows = []

@@ -77,9 +77,20 @@ def detail_api(application: Application, base_url: str) -> dict:
                        "mime": d.document.mime} for d in application.documents],
         "work_items": [work_item_api(w) for w in open_items],
         "acknowledgement_url": f"{base_url}/api/v1/applications/{application.ain}/acknowledgement.pdf",
+        "certificate": _certificate_api(application, base_url),
         "notifications": notification_history(application),
     }
     return body
+
+
+def _certificate_api(application: Application, base_url: str) -> dict | None:
+    """``{"uin", "status", "pdf_url"}`` once a certificate was issued (a revoked one shows REVOKED)."""
+    from ..certificates.lookup import of_application
+    certificate = of_application(application)
+    if certificate is None:
+        return None
+    return {"uin": certificate.uin, "status": certificate.status,
+            "pdf_url": f"{base_url}/api/v1/certificates/{certificate.uin}.pdf"}
 
 
 def history(application: Application) -> list[dict]:

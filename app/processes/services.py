@@ -55,3 +55,5 @@ def register_all() -> None:
         engine.register_service(topic, fn)
     from ..sla.services import register as register_sla
     register_sla()
+    from ..certificates.issuing import register as register_certificates
+    register_certificates()

@@ -97,5 +97,5 @@ def test_acknowledgement_receipt(session, approved, settings):
     pdf = acknowledgement_pdf(application, settings, expected_at=ISSUED_AT)
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for expected in ("AIN-HHA-2026-000001", "Ordinary Residential Certificate", "Rahima Khatun",
-                     "Photograph", "04-05-2026", "https://pravah.example.gov.in/track/AIN-HHA-2026-000001"):
+                     "Photograph", "04-05-2026", "https://pravah.example.gov.in/track?ain=AIN-HHA-2026-000001"):
         assert expected in text
