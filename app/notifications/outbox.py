@@ -35,8 +35,9 @@ def enqueue(*, event: str, channel: str, to: str, dedupe_key: str, audience: str
                   created_at=now, updated_at=now)
     table = Notification.__table__
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return db.session.execute(stmt).rowcount == 1
+    stmt = (insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(table.c.id))
+    return db.session.execute(stmt).scalar() is not None
 
 
 def _settings():
@@ -51,6 +52,11 @@ def application_params(application, language: str) -> dict:
             "service_name": (service.name_bn if bn and service.name_bn else service.name),
             "stage": (application.stage_bn if bn and application.stage_bn else application.stage) or "",
             "status": application.status}
+
+
+def sentence(text: str | None) -> str:
+    """Officer-written text without its closing stop (the template supplies one in its language)."""
+    return (text or "").strip().rstrip(".।").strip()
 
 
 def _change_number(application) -> int:
@@ -70,8 +76,8 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
     params = application_params(application, language)
     if event == "rejected":
         reason, _, remedy = (application.decision_reason or "").partition("\nRemedy: ")
-        params["reason"] = reason.strip()
-        params["remedy"] = remedy.strip() or templates.default_text("remedy", language, settings)
+        params["reason"] = sentence(reason)
+        params["remedy"] = sentence(remedy) or sentence(templates.default_text("remedy", language, settings))
     if rule.get("remarks_from_action"):
         # The officer's remarks are recorded after the engine ran; the dispatcher takes them from
         # the first matching audit event after this one.
@@ -107,26 +113,24 @@ def user_addresses(user: User, channels) -> list[tuple[str, str]]:
     return out
 
 
-def on_escalated(application, item=None, level=None, officers=None, **extra) -> None:
-    """Alert the officers concerned (hook ``escalated``).
-
-    :param officers: the users to alert (the escalation targets and the officer who holds the task);
-        when not given, the task's assignee, or every officer posted in its role at its office.
-    :param level: the escalation level (1, 2…); defaults to the work item's ``escalation_level``.
-    """
+def on_escalated(application, item=None, escalation=None, **_) -> None:
+    """Alert the officers concerned (hook ``escalated``): the officer holding the task (its assignee,
+    else the officers of its office in its role) and the escalation's target role at its office."""
     settings = _settings()
     rule = templates.event_rule("escalated", settings)
-    level = level if level is not None else getattr(item, "escalation_level", None) or 1
-    users = list(officers or extra.get("recipients") or extra.get("users") or _officers_of(item))
+    level = getattr(escalation, "level", None) or getattr(item, "escalation_level", None) or 1
+    users = _officers_of(item)
+    if escalation is not None and escalation.target_office_id is not None:
+        users += _posted(escalation.target_office_id, escalation.target_role)
     base = settings.get("PUBLIC_BASE_URL", "").rstrip("/")
+    key_item = item.id if item is not None else 0
     for user in {u.id: u for u in users}.values():
         language = user.language or "en"
         params = application_params(application, language)
         if item is not None:
             params["stage"] = (item.task_name_bn if language == "bn" and item.task_name_bn else item.task_name)
         params.update(level=str(level), office=(item.office.name if item is not None and item.office else ""),
-                      inbox_url=f"{base}/inbox")
-        key_item = item.id if item is not None else 0
+                      inbox_url=f"{base}/officer/inbox")
         for channel, to in user_addresses(user, rule.get("channels", [])):
             enqueue(event="escalated", channel=channel, to=to, audience="officer", language=language,
                     application_id=application.id, user_id=user.id, params=params,
@@ -139,10 +143,12 @@ def _officers_of(item) -> list[User]:
         return []
     if item.assignee is not None:
         return [item.assignee]
-    if item.office_id is None:
-        return []
+    return _posted(item.office_id, item.role) if item.office_id is not None else []
+
+
+def _posted(office_id: int, role: str) -> list[User]:
     return list(db.session.scalars(select(User).join(Posting, Posting.user_id == User.id).where(
-        Posting.office_id == item.office_id, Posting.role == item.role, User.active.is_(True))))
+        Posting.office_id == office_id, Posting.role == role, User.active.is_(True))))
 
 
 def subscribe() -> None:

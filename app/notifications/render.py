@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AuditEvent, Certificate
 from . import templates
+from .outbox import sentence
 
 REDACTED = "[one-time code removed after sending]"
 
@@ -28,13 +29,13 @@ def render_row(row, config) -> tuple[str | None, str]:
     if params.get("ain"):
         params.setdefault("track_url", f"{base}/track?ain={params['ain']}")
     if params.get("remarks_action"):
-        params["remarks"] = remarks_for(row) or templates.default_text("remarks", language, config)
+        params["remarks"] = sentence(remarks_for(row)) or templates.default_text("remarks", language, config)
     if row.application_id is not None and row.event in ("approved", "delivered"):
         uin = db.session.scalar(select(Certificate.uin).where(
             Certificate.application_id == row.application_id, Certificate.status == "VALID")
             .order_by(Certificate.id.desc()).limit(1))
         if uin:
-            params.update(uin=uin, download_url=f"{base}/api/v1/certificates/{uin}.pdf")
+            params.update(uin=uin, download_url=f"{base}/applications/{params.get('ain', '')}/certificate.pdf")
             template = rule.get("template_with_certificate", template)
         else:
             params.setdefault("uin", "-")
