@@ -92,6 +92,8 @@ def _navigation() -> dict:
                           else gettext("Entered today")))
         if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
             links.append(("officer.inbox", gettext("Inbox")))
+        if roles & {"BDO", "SDO", "DM"}:
+            links.append(("officer.escalations", gettext("Escalated to me")))
         if roles & {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}:
             links.append(("mis.dashboard", gettext("Dashboard")))
     return {"nav_links": links}

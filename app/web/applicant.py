@@ -220,3 +220,17 @@ def my_applications():
     services, _total = catalogue.list_services(1, 200)
     return render_template("applicant/mine.html", items=items, total=total, day=day_text, services=services,
                            operator=actor.has_role("OPERATOR"))
+
+
+@applicant_bp.post("/applications/<ain>/complaint")
+@page_access(roles=SUBMITTERS)
+def complaint(ain):
+    """The applicant complains about a rejection (SoP §8.7); the district's officers see it."""
+    from ..intake import complaints
+    try:
+        complaints.file_complaint(current_actor(), ain, {"text": request.form.get("text", "")})
+    except Invalid:
+        flash(_("Describe the complaint in 10 to 4000 characters."), "error")
+    else:
+        flash(_("Your complaint was registered. The district office will look into it."), "success")
+    return redirect(url_for("applicant.detail", ain=ain))

@@ -93,3 +93,50 @@ def language():
         if current_user.is_authenticated:
             current_user.language = chosen
     return redirect(safe_next(request.form.get("next"), url_for("public.home")))
+
+
+#: (bucket, limit, window seconds) — the same limits as the API's OTP endpoints.
+_OTP_REQUEST_LIMITS = (("otp-request-mobile", 3, 900), ("otp-request-ip", 20, 3600))
+_OTP_VERIFY_LIMITS = (("otp-verify-mobile", 10, 900), ("otp-verify-ip", 50, 900))
+
+
+def _otp_limit(limits, mobile: str) -> None:
+    enabled = current_app.config.get("RATELIMIT_ENABLED", True)
+    subjects = {"mobile": "".join(ch for ch in mobile if ch.isdigit())[-10:] or "?", "ip": request.remote_addr or "?"}
+    for bucket, limit, window in limits:
+        ratelimit.hit(bucket, subjects[bucket.rsplit("-", 1)[1]], limit=limit, window_seconds=window, enabled=enabled)
+
+
+@auth_bp.route("/login/otp", methods=["GET", "POST"])
+@page_access(PUBLIC)
+def otp_login():
+    """Citizens log in with a code sent by SMS: first the mobile number, then the code."""
+    from ..accounts import otp
+    from ..errors import DomainError
+    mobile = request.values.get("mobile", "").strip()
+    step = request.form.get("step", "mobile")
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            if step == "mobile":
+                _otp_limit(_OTP_REQUEST_LIMITS, mobile)
+                from .i18n import lang
+                otp.request_code(mobile, language=lang(), secret=current_app.config["SECRET_KEY"])
+                return render_template("auth/otp.html", mobile=mobile, step="code", error=None)
+            _otp_limit(_OTP_VERIFY_LIMITS, mobile)
+            checked, candidates = otp.spend_attempt(mobile, request.form.get("otp", "").strip())
+            _raw, _token, user = otp.verify_code(checked, request.form.get("otp", "").strip(), candidates,
+                                                 secret=current_app.config["SECRET_KEY"], token_hours=1)
+        except TooMany:
+            error, status = _("Too many attempts. Please wait a few minutes."), 429
+        except DomainError as exc:
+            error, status = (_("The code is not correct or has expired.") if exc.status == 401 else
+                             _("Give a 10-digit Indian mobile number.") if step == "mobile" else
+                             _("The code is the 6 digits you received.")), exc.status
+        else:
+            session.clear()
+            login_user(user)
+            session["lang"] = user.language
+            return redirect(safe_next(request.args.get("next"), url_for("applicant.my_applications")))
+    return render_template("auth/otp.html", mobile=mobile, step=step if error and step == "code" else
+                           ("code" if request.method == "POST" and step == "code" else "mobile"), error=error), status

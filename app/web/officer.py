@@ -74,12 +74,17 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
                        for name, role in ((f, p.get("x-officer-role")) for f, p in
                                           (schema.get("properties") or {}).items() if isinstance(p, dict))
                        if role}
+    from ..inbox.reassign import may_reassign
+    from ..sla import escalations as sla
+    actor = current_actor()
+    escalation = sla.escalation_api(actor, item)
     return render_template(
-        "officer/task.html", item=item, application=application, schema=schema,
+        "officer/task.html", escalation=escalation, remarks=sla.remarks_of(item),
+        reassign_to=queries.officers_for(item.office_id, item.role) if may_reassign(actor, item) else None, item=item, application=application, schema=schema,
         fields=forms.fields(schema, values or {}, errors or {}), actions=list(form_actions(schema).values()),
         officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
         history=records.history(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
-        message=message, body=body or {}, sla=sla_state(item), me=current_actor().id,
+        message=message, body=body or {}, sla=sla_state(item), me=actor.id,
         certificate=queries.certificate_of(application)), status
 
 
@@ -130,3 +135,49 @@ def diagram(item_id):
     """The BPMN XML of the version this application runs on (drawn by the vendored viewer)."""
     item = inbox_ops.get_item(current_actor(), item_id)
     return current_app.response_class(item.application.instance.version.bpmn_xml, mimetype="application/xml")
+
+
+@officer_bp.get("/escalations")
+@page_access(roles=OFFICERS)
+def escalations():
+    """Tasks escalated to me (L1/L2), the most overdue first, with how late each is."""
+    from ..sla import escalations as sla
+    actor = current_actor()
+    items, total = sla.escalated_inbox(actor, 1, 200)
+    rows = [(item, sla.escalation_api(actor, item)) for item in items]
+    return render_template("officer/escalations.html", rows=rows, total=total, sla_state=sla_state)
+
+
+@officer_bp.post("/tasks/<int:item_id>/take-over")
+@page_access(roles=OFFICERS)
+def take_over(item_id):
+    from ..sla import escalations as sla
+    sla.take_over(current_actor(), item_id)
+    flash(_("You have taken over this task."), "success")
+    return redirect(url_for("officer.task", item_id=item_id))
+
+
+@officer_bp.post("/tasks/<int:item_id>/remark")
+@page_access(roles=OFFICERS)
+def remark(item_id):
+    from ..sla import escalations as sla
+    try:
+        sla.add_remark(current_actor(), item_id, {"remarks": request.form.get("remarks", "")})
+    except Invalid:
+        flash(_("Write the remark (at most 2000 characters)."), "error")
+    else:
+        flash(_("Your remark was added to the task."), "success")
+    return redirect(url_for("officer.task", item_id=item_id))
+
+
+@officer_bp.post("/tasks/<int:item_id>/reassign")
+@page_access(roles=OFFICERS)
+def reassign(item_id):
+    from ..inbox import reassign as reassigning
+    try:
+        item = reassigning.reassign(current_actor(), item_id, {"username": request.form.get("username", "")})
+    except Invalid:
+        flash(_("Choose an officer of this office."), "error")
+        return redirect(url_for("officer.task", item_id=item_id))
+    flash(_("The task was given to %(name)s.", name=item.assignee.name if item.assignee else ""), "success")
+    return redirect(url_for("officer.task", item_id=item_id))

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import set_language
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 REFERENCE = Path(__file__).with_name("bengali_reference.json")
 #: A word with a conjunct (ক্ষ), a pre-base vowel sign (ি) and a reph-free cluster (ত্র).
 WORD = "ক্ষতিপূরণ শংসাপত্র"

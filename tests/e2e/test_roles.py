@@ -1,14 +1,15 @@
 """Each role's main path through the real server in Chromium (run in file order: later steps act on
 the application the operator entered first)."""
 import re
+import time
 
 import pytest
 
 from tests.helpers import PDF, RESIDENTIAL_FORM
 
-from .conftest import set_language, shot
+from .conftest import SLA_DAY_SECONDS, set_language, shot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 AIN = re.compile(r"[A-Z]{3}\d{3}-\d{4}-\d{7}-[0-9A-Z]")
 STATE = {}
 
@@ -86,6 +87,35 @@ def test_operator_applies_for_a_citizen(browser_as, server, tmp_path):
     set_language(page, "en")
 
 
+def test_citizen_logs_in_with_otp_applies_and_tracks(browser_as, server, tmp_path):
+    page = browser_as("otp:9123456780")
+    page.goto("/login/otp")
+    page.fill("#mobile", "9123456780")
+    page.get_by_role("button", name="Send me a code").click()
+    page.wait_for_load_state()
+    body = server.query("SELECT body FROM notification WHERE event = 'otp' AND \"to\" LIKE '%9123456780' "
+                        "ORDER BY id DESC LIMIT 1")[0][0]
+    page.fill("#otp", re.search(r"\b\d{6}\b", body).group(0))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="My applications").is_visible()
+    page.get_by_role("link", name="Ordinary Residential Certificate").click()
+    page.wait_for_load_state()
+    fill_application(page, tmp_path, name="Sabina Yasmin")
+    assert page.locator("#channel").count() == 0  # citizens apply on the WEB channel
+    page.get_by_role("button", name="Review").click()
+    page.get_by_role("button", name="Submit application").click()
+    page.wait_for_load_state()
+    ain = AIN.search(page.locator(".flash-success").inner_text()).group(0)
+    assert server.query("SELECT channel FROM application WHERE ain = ?", ain) == [("WEB",)]
+    page.goto("/my/applications")
+    assert ain in page.locator("#applications").inner_text()
+    shot(page, "citizen-applications", "en")
+    page.goto(f"/track?ain={ain}")
+    assert "Submitted" in page.locator("#track-result").inner_text()
+    STATE["citizen_ain"] = ain
+
+
 def test_anyone_tracks_the_application(browser_as):
     page = browser_as()
     page.goto("/track")
@@ -132,7 +162,20 @@ def test_bdo_forwards_eo_reports_bdo_approves(browser_as, server):
     bdo.get_by_role("button", name="Approve and sign").click()
     bdo.wait_for_load_state()
     status = server.query("SELECT status FROM application WHERE ain = ?", ain)[0][0]
-    assert status in ("APPROVED", "DELIVERED")
+    assert status in ("APPROVED", "DELIVERED"), bdo.locator("main").inner_text()[:1500]
+    operator = browser_as("operator.csc-domkal")
+    operator.goto(f"/applications/{ain}")
+    if status == "DELIVERED":  # certificates issued on approval
+        link = operator.locator("#certificate-link")
+        pdf = operator.request.get(link.get_attribute("href"))
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        uin = operator.locator("#certificate-uin").inner_text().strip()
+        operator.locator("#certificate-uin").click()
+        operator.wait_for_load_state()
+        assert "Authentic and valid" in operator.locator("#verify-result").inner_text()
+        shot(operator, "verify-result", "en")
+        STATE["uin"] = uin
+    shot(operator, "application-decided", "en")
     actions = [row[0] for row in server.query(
         "SELECT action FROM audit_event WHERE object_key = ? ORDER BY id", ain)]
     assert actions[:4] == ["submitted", "forward_enquiry", "submit_report", "approve"]
@@ -163,6 +206,38 @@ def test_dm_dashboard_shows_the_database_counts(browser_as, server):
     assert page.locator("[data-figure='received']").inner_text().strip() == bn_digits
     shot(page, "dashboard", "bn")
     set_language(page, "en")
+
+
+def test_dm_sees_an_escalation_and_takes_it_over(browser_as, server, tmp_path):
+    operator = browser_as("operator.csc-domkal")
+    operator.goto("/apply/residential_edistrict")
+    fill_application(operator, tmp_path, name="Late Applicant")
+    operator.get_by_role("button", name="Review").click()
+    operator.get_by_role("button", name="Submit application").click()
+    operator.wait_for_load_state()
+    ain = AIN.search(operator.locator(".flash-success").inner_text()).group(0)
+    dm = browser_as("dm.murshidabad")
+    # The BDO's step is due one SLA day (SLA_DAY_SECONDS) after submission; the scheduler escalates to the DM.
+    deadline = time.monotonic() + 12 * SLA_DAY_SECONDS
+    while True:
+        dm.goto("/officer/escalations")
+        if dm.locator(f"#escalations tr[data-ain='{ain}']").count() or time.monotonic() > deadline:
+            break
+        dm.wait_for_timeout(2000)
+    row = dm.locator(f"#escalations tr[data-ain='{ain}']")
+    assert row.count() == 1, "no escalation reached the DM"
+    assert "L1" in row.inner_text()
+    shot(dm, "escalations", "en")
+    row.get_by_role("button", name="Take over").click()
+    dm.wait_for_load_state()
+    assert dm.locator("#escalation-note").is_visible()
+    assert server.query("SELECT u.username FROM work_item w JOIN application a ON a.id = w.application_id "
+                        "JOIN user_account u ON u.id = w.assignee_id WHERE a.ain = ? AND w.closed_at IS NULL",
+                        ain) == [("dm.murshidabad",)]
+    set_language(dm, "bn")
+    dm.goto("/officer/escalations")
+    shot(dm, "escalations", "bn")
+    set_language(dm, "en")
 
 
 def test_kiosk_sized_screen(browser_as):

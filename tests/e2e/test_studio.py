@@ -36,9 +36,13 @@ ADD_STEP = """() => {
 
 ROUND_TRIP = """async (xml) => {
   const m = window.bpmnModeler;
-  const result = await m.importXML(xml);
-  const saved = await m.saveXML({format: true});
-  return {xml: saved.xml, warnings: result.warnings.length};
+  try {
+    const result = await window.studio.importXML(xml);
+    const saved = await m.saveXML({format: true});
+    return {xml: saved.xml, warnings: result.warnings.map(w => w.message)};
+  } catch (err) {
+    return {error: String(err.message || err)};
+  }
 }"""
 
 
@@ -159,17 +163,37 @@ def test_analyst_adds_a_step_and_only_new_applications_take_it(browser_as, api, 
         "SELECT w.task_key FROM work_item w JOIN application a ON a.id = w.application_id WHERE a.ain = ?", old_ain)}
 
 
-def _ids(xml: bytes) -> set[str]:
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+
+
+def _ids(xml: bytes) -> tuple[set[str], set[str]]:
+    """(ids of model elements, ids of diagram elements)."""
     root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
-    return {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    model, diagram = set(), set()
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id"):
+            in_di = etree.QName(el).namespace == BPMNDI or any(
+                etree.QName(a).namespace == BPMNDI for a in el.iterancestors())
+            (diagram if in_di else model).add(el.get("id"))
+    return model, diagram
 
 
 def test_miwg_models_round_trip_through_the_modeller(browser_as):
     page = browser_as("analyst.state")
     open_modeller(page)
     assert len(MIWG) == 21
+    report = {}
     for path in MIWG:
         original = path.read_bytes()
-        result = page.evaluate(ROUND_TRIP, original.decode("utf-8"))
-        lost = _ids(original) - _ids(result["xml"].encode("utf-8"))
-        assert not lost, f"{path.name}: the modeller lost {sorted(lost)}"
+        text = original.decode(etree.fromstring(original).getroottree().docinfo.encoding or "utf-8")
+        result = page.evaluate(ROUND_TRIP, text)
+        if "error" in result:
+            report[path.name] = result["error"]
+            continue
+        (model, diagram), (model2, diagram2) = _ids(original), _ids(result["xml"].encode("utf-8"))
+        report[path.name] = (sorted(model - model2), sorted(diagram - diagram2))
+    # no model element is ever lost; bpmn-js drops the drawing of what it cannot draw: shapes of a
+    # process no pool shows (B.1.0, B.2.0) and an edge naming no element (C.7.0)
+    assert all(isinstance(r, tuple) and r[0] == [] for r in report.values()), report
+    assert {name for name, r in report.items() if r[1]} == {"B.1.0.bpmn", "B.2.0.bpmn", "C.7.0.bpmn"}, report
+    assert report["C.7.0.bpmn"][1] == ["_985753e3-a4ce-486b-908a-509d382259ed"]
