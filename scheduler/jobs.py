@@ -30,6 +30,7 @@ class Job:
 
 JOBS: list[Job] = [
     Job("timer_sweep", "scheduler.sweep:sweep_job", seconds="TIMER_SWEEP_SECONDS"),
+    Job("notification_dispatch", "app.notifications.dispatch:dispatch_job", seconds=5),
 ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from .. import clock
 from ..extensions import db
@@ -52,6 +52,19 @@ def dispatch_due(app=None, limit: int | None = None) -> dict:
         finally:
             db.session.remove()
         return counts
+
+
+def dispatch_job(app) -> datetime | None:
+    """The scheduler job: one round, then the time the next row falls due (the scheduler wakes the
+    job then if that is before its next interval run — retries go out on time)."""
+    counts = dispatch_due(app)
+    with app.app_context():
+        try:
+            if counts["claimed"] >= notify_settings.load(app.config).batch:
+                return clock.now()  # more is waiting
+            return db.session.scalar(select(func.min(N.next_attempt_at)).where(N.status == "pending"))
+        finally:
+            db.session.remove()
 
 
 def claim(owner: str, limit: int, lease_seconds: int) -> list[int]:

@@ -138,3 +138,16 @@ def test_wrong_credentials_are_not_a_silent_success(app_, fake_twilio):
     queue(app_)
     assert dispatch_due(app_)["dead"] == 1  # 401 is permanent until someone fixes the settings
     assert "401" in rows(app_)[0].last_error
+
+
+def test_the_scheduler_runs_the_dispatcher_and_wakes_it_for_the_next_retry(app_, fake_twilio):
+    from scheduler.jobs import JOBS
+    from app.notifications.dispatch import dispatch_job
+    job = next(j for j in JOBS if j.id == "notification_dispatch")
+    assert job.resolve() is dispatch_job
+    fake_twilio.fail_next(503, 20503)
+    queue(app_)
+    wake = job.resolve()(app_)
+    row = rows(app_)[0]
+    assert row.status == "pending" and wake == row.next_attempt_at
+    assert timedelta(seconds=29) < wake - row.updated_at <= timedelta(seconds=30)
