@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from .. import clock, engine
 from ..errors import DomainError, Invalid
 from ..models.people import ROLES
-from ..processes.deploy import samples_name
+from ..processes.deploy import InvalidModel, samples_name
 from ..web import edge
 from ..web.access import current_actor, page_access
 from ..web.forms import fields as form_fields
@@ -67,7 +67,8 @@ def modeller(service):
                  "activate": url_for("studio.activate", service=service, number=0),
                  "diff": url_for("studio.diff", service=service, number=0),
                  "preview": url_for("studio.preview_form", service=service),
-                 "camunda": url_for("static", filename="vendor/camunda-bpmn-moddle/camunda.json")},
+                 "camunda": url_for("static", filename="vendor/camunda-bpmn-moddle/camunda.json"),
+                 "dmnjs": url_for("static", filename="vendor/dmn-js/dmn-modeler.production.min.js")},
     }
     return render_template("studio/modeller.html", service=svc, version=version, payload=payload)
 
@@ -75,8 +76,13 @@ def modeller(service):
 @studio_bp.post("/<service>/validate")
 @page_access(roles=ANALYST)
 def validate(service):
+    """A report, not a write: a model with problems is a 200 ``{"ok": false, "problems"}`` here
+    (saving it is refused with a 422)."""
     files = studio.files_from_payload(service, request.get_json(silent=True))
-    return jsonify(studio.validate(current_actor(), service, files))
+    try:
+        return jsonify(studio.validate(current_actor(), service, files))
+    except InvalidModel as exc:
+        return jsonify({"ok": False, "problems": exc.problems, "warnings": []})
 
 
 @studio_bp.post("/<service>/drafts")

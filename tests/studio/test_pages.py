@@ -42,7 +42,7 @@ def test_modeller_page_carries_the_current_files_and_vendored_bundles(login):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "vendor/bpmn-js/bpmn-modeler.production.min.js" in html
-    assert "vendor/dmn-js/dmn-modeler.production.min.js" in html
+    assert "vendor/dmn-js/dmn-modeler.production.min.js" in html   # loaded when the tables are opened
     data = json.loads(html.split('id="studio-data">', 1)[1].split("</script>", 1)[0])
     assert data["base_version"] == 1 and "<bpmn:process" in data["files"]["bpmn"]
     assert "assign_processing_office" in data["topics"]
@@ -58,8 +58,11 @@ def test_only_analysts_open_the_modeller(login, app):
 def test_validate_save_activate_from_the_page(login):
     client = login("analyst.state")
     bad = client.post(f"/studio/{KEY}/validate", json=payload(BPMN.replace('name="EO"', 'name="WIZARD"')))
-    assert bad.status_code == 422
-    assert any(p["element_id"] == "lane_eo" for p in bad.get_json()["error"]["problems"])
+    assert bad.status_code == 200 and bad.get_json()["ok"] is False   # a report; saving it is refused
+    assert any(p["element_id"] == "lane_eo" for p in bad.get_json()["problems"])
+    refused = client.post(f"/studio/{KEY}/drafts", json=payload(BPMN.replace('name="EO"', 'name="WIZARD"')))
+    assert refused.status_code == 422
+    assert any(p["element_id"] == "lane_eo" for p in refused.get_json()["error"]["problems"])
     body = payload(with_scrutiny(), {**FORMS, "scrutiny": SCRUTINY_FORM})
     ok = client.post(f"/studio/{KEY}/validate", json=body)
     assert ok.status_code == 200 and ok.get_json()["ok"] is True

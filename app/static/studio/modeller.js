@@ -73,6 +73,22 @@
   }
 
   // ---------------------------------------------------------------- decision tables
+  // dmn-js (1 MB) is loaded when the decision tables are first opened.
+  var dmnJsLoading = null;
+  function loadDmnJs() {
+    if (window.DmnJS) { return Promise.resolve(); }
+    if (!dmnJsLoading) {
+      dmnJsLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = data.urls.dmnjs;
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("dmn-js did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return dmnJsLoading;
+  }
+
   function flushDmn() {
     if (!state.dmnModeler || !state.dmnFile) { return Promise.resolve(); }
     return state.dmnModeler.saveXML({ format: true }).then(function (result) {
@@ -86,11 +102,13 @@
       state.dmnFile = name;
       samples.value = state.files.samples[name] ? JSON.stringify(state.files.samples[name], null, 2) : "";
       if (!name) { return; }
-      if (!state.dmnModeler) {
-        state.dmnModeler = new window.DmnJS({ container: "#dmn-canvas" });
-        window.dmnModeler = state.dmnModeler;
-      }
-      return state.dmnModeler.importXML(state.files.dmn[name]).then(function () {
+      return loadDmnJs().then(function () {
+        if (!state.dmnModeler) {
+          state.dmnModeler = new window.DmnJS({ container: "#dmn-canvas" });
+          window.dmnModeler = state.dmnModeler;
+        }
+        return state.dmnModeler.importXML(state.files.dmn[name]);
+      }).then(function () {
         var table = state.dmnModeler.getViews().filter(function (v) { return v.type === "decisionTable"; })[0];
         if (table) { return state.dmnModeler.open(table); }
       });
@@ -203,6 +221,27 @@
       });
   }
 
+  // ---------------------------------------------------------------- import
+  // A file that binds a prefix we use (camunda) to another namespace (old Activiti/Signavio exports
+  // bind camunda: to http://activiti.org/bpmn) cannot be saved back by bpmn-moddle: rename that prefix.
+  var KNOWN = { camunda: "http://camunda.org/schema/1.0/bpmn" };
+  function normalisePrefixes(xml) {
+    Object.keys(KNOWN).forEach(function (prefix) {
+      var binding = new RegExp('xmlns:' + prefix + '="([^"]*)"');
+      var found = xml.match(binding);
+      if (found && found[1] !== KNOWN[prefix]) {
+        var fresh = prefix + "_other";
+        xml = xml.replace(new RegExp("(<\\/?|\\s)" + prefix + ":", "g"), "$1" + fresh + ":")
+                 .replace(binding, "xmlns:" + fresh + '="$1"');
+      }
+    });
+    return xml;
+  }
+
+  function importXML(modeler, xml) {
+    return modeler.importXML(normalisePrefixes(xml));
+  }
+
   // ---------------------------------------------------------------- toolbar
   function collect(modeler) {
     return flushDmn().then(function () { return modeler.saveXML({ format: true }); }).then(function (result) {
@@ -225,6 +264,9 @@
     document.getElementById("btn-validate").addEventListener("click", function () {
       status("Validating…");
       collect(modeler).then(function (body) { return post(data.urls.validate, body); }).then(function (r) {
+        if (r.status === 200 && r.body.ok === false) {
+          r = { status: 422, body: { error: { problems: r.body.problems } } };
+        }
         if (r.status !== 200) { return failed(modeler, r, "Not valid"); }
         clearProblems(modeler);
         var warnings = r.body.warnings || [];
@@ -258,7 +300,7 @@
     document.getElementById("import-bpmn").addEventListener("change", function (e) {
       var file = e.target.files[0];
       if (!file) { return; }
-      file.text().then(function (xml) { return modeler.importXML(xml); }).then(function (result) {
+      file.text().then(function (xml) { return importXML(modeler, xml); }).then(function (result) {
         modeler.get("canvas").zoom("fit-viewport");
         status("Imported " + file.name + (result.warnings.length ? " with " + result.warnings.length + " warning(s)" : "") + ": validate, then save to keep it.", "ok");
       }).catch(function (err) { status("This file could not be opened: " + err.message, "error"); });
@@ -282,9 +324,10 @@
   }
 
   fetch(data.urls.camunda, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (camunda) {
-    var modeler = new window.BpmnJS({ container: "#canvas", keyboard: { bindTo: document }, moddleExtensions: { camunda: camunda } });
+    var modeler = new window.BpmnJS({ container: "#canvas", moddleExtensions: { camunda: camunda } });
     window.bpmnModeler = modeler;
-    window.studio = { state: state, collect: function () { return collect(modeler); } };
+    window.studio = { state: state, collect: function () { return collect(modeler); },
+                      importXML: function (xml) { return importXML(modeler, xml); } };
     window.StudioProperties.attach(modeler, document.getElementById("properties"), {
       topics: data.topics, roles: data.roles,
       forms: function () { return Object.keys(state.files.forms).sort(); }, decisions: decisionIds
