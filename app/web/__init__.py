@@ -4,7 +4,7 @@ The pages call the same operations as the JSON API (never the API over HTTP). Ea
 blueprint: ``public`` (catalogue, track, verify), ``auth`` (login, language), ``applicant`` (apply,
 my applications — citizens and operators), ``officer`` (inbox, tasks), ``mis`` (dashboards).
 """
-from flask import request
+from flask import Flask, request
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -14,16 +14,15 @@ from . import edge, i18n
 
 def init_web(app) -> None:
     """Bind CSRF, Babel and sessions, and register the page blueprints (called by ``create_app``)."""
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_NAME", "pravah_session")
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    if app.config.get("ENV_NAME") == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    secure = app.config.get("ENV_NAME") == "production"
+    for key, value in (("SESSION_COOKIE_HTTPONLY", True), ("SESSION_COOKIE_SAMESITE", "Lax"),
+                       ("SESSION_COOKIE_NAME", "pravah_session"), ("SESSION_COOKIE_SECURE", secure),
+                       ("REMEMBER_COOKIE_HTTPONLY", True), ("REMEMBER_COOKIE_SAMESITE", "Lax"),
+                       ("REMEMBER_COOKIE_SECURE", secure), ("WTF_CSRF_TIME_LIMIT", None)):
+        # Our defaults replace Flask's, but a setting given in the config object wins.
+        if app.config.get(key) == Flask.default_config.get(key, app.config.get(key)) or key not in app.config:
+            app.config[key] = value
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_timezone="Asia/Kolkata")

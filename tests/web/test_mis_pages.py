@@ -1,0 +1,40 @@
+"""MIS dashboards count what the database holds, within the viewer's jurisdiction; CSV export."""
+from tests.helpers import act, submit_residential
+
+from .conftest import text
+
+
+def _figure(html, name):
+    import re
+    return re.search(rf'data-figure="{name}">([^<]*)<', html).group(1)
+
+
+def test_counts_by_gp_block_and_service_for_the_dm(pages, api):
+    ains = [submit_residential(api), submit_residential(api), submit_residential(api, lgd_code="131011")]
+    act(api, "bdo.domkal", ains[0], "reject", reason="Not a resident.")
+    html = text(pages.get("/mis/?by=gp", user="dm.murshidabad"))
+    assert (_figure(html, "received"), _figure(html, "pending"), _figure(html, "rejected")) == ("3", "2", "1")
+    assert 'data-key="131001"' in html and 'data-key="131011"' in html
+    by_block = text(pages.get("/mis/?by=block", user="dm.murshidabad"))
+    assert 'data-key="3101"' in by_block and 'data-key="3102"' in by_block
+    csv = text(pages.get("/mis/summary.csv?by=service", user="dm.murshidabad"))
+    assert "residential_edistrict,Ordinary Residential Certificate,3,2,0,1," in csv
+    assert csv.strip().splitlines()[-1].startswith("total,Total,3,2,0,1,")
+
+
+def test_jurisdiction_limits_what_each_office_sees(pages, api):
+    submit_residential(api)                       # Raipur GP, Domkal block, Murshidabad
+    assert _figure(text(pages.get("/mis/", user="bdo.domkal")), "received") == "1"
+    assert _figure(text(pages.get("/mis/", user="bdo.jalangi")), "received") == "0"
+    assert _figure(text(pages.get("/mis/", user="pradhan.raipur")), "received") == "1"
+    assert _figure(text(pages.get("/mis/", user="pradhan.garaimari")), "received") == "0"
+    assert _figure(text(pages.get("/mis/", user="sdo.domkal")), "received") == "1"
+    assert _figure(text(pages.get("/mis/", user="dm.north24parganas")), "received") == "0"
+    # a CSC operator sees what the CSC entered
+    assert _figure(text(pages.get("/mis/", user="operator.csc-domkal")), "received") == "1"
+    assert pages.get("/mis/", user="eo.domkal").status_code == 403
+
+
+def test_dates_limit_the_period(pages, api):
+    submit_residential(api)
+    assert _figure(text(pages.get("/mis/?from=2000-01-01&to=2000-12-31", user="dm.murshidabad")), "received") == "0"
