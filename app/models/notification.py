@@ -60,9 +60,3 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     application = relationship("Application")
-
-    def history_api(self) -> dict:
-        """What the applicant sees on the application (API.md ``notifications``)."""
-        from ..clock import iso
-        return {"channel": self.channel, "event": self.event, "to": self.to, "status": self.status,
-                "at": iso(self.sent_at or self.updated_at)}

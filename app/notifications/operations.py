@@ -14,7 +14,8 @@ def history(application) -> list[dict]:
     rows = db.session.scalars(select(Notification).where(
         Notification.application_id == application.id, Notification.audience == "applicant")
         .order_by(Notification.id)).all()
-    return [row.history_api() for row in rows]
+    return [{"channel": row.channel, "event": row.event, "to": row.to, "status": row.status,
+             "at": clock.iso(row.sent_at or row.updated_at)} for row in rows]
 
 
 def admin_api(row: Notification, ain: str | None) -> dict:
