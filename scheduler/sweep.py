@@ -55,7 +55,7 @@ def _claim(instance_id: int, now: datetime) -> ProcessInstance | None:
         ProcessInstance.id == instance_id, ProcessInstance.next_timer_at <= now,
         ProcessInstance.status == "RUNNING").execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(skip_locked=True, of=ProcessInstance)
     return db.session.execute(stmt).scalar_one_or_none()
 
 

@@ -90,12 +90,10 @@ def target_office(item: WorkItem, application, role: str, now) -> Office | None:
     """The nearest office at or above the task's office (else the applicant's location) with a ``role`` posting."""
     start = item.office.location if item.office is not None and item.office.location is not None \
         else application.location
-    for area in start.ancestors():
-        office = db.session.scalar(select(Office).where(Office.location_id == area.id, _posted(role, now))
-                                   .order_by(Office.id).limit(1))
-        if office is not None:
-            return office
-    return None
+    areas = [area.id for area in start.ancestors()]
+    found = {office.location_id: office for office in db.session.scalars(
+        select(Office).where(Office.location_id.in_(areas), _posted(role, now)).order_by(Office.id.desc()))}
+    return next((found[area] for area in areas if area in found), None)
 
 
 def escalate(call) -> None:
