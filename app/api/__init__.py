@@ -10,7 +10,7 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import edge  # noqa: E402,F401  (error handlers, auth, commit)
 from . import auth, catalogue, applications, inbox  # noqa: E402,F401
 from . import process_models  # noqa: E402,F401  (process studio: versions, activation, new services)
-from . import escalations  # noqa: E402,F401  (issue 5: escalated tasks: take over, remarks)
+from . import escalations, reports  # noqa: E402,F401  (issue 5: escalated tasks; MIS reports)
 from . import otp, admin_notifications  # noqa: E402,F401  (citizen OTP login, outbox admin)
 from . import documents, complaints, tasks_extra  # noqa: E402,F401  (documents, complaints, reassign, recall)
 from . import certificates  # noqa: E402,F401  (issue 4: certificates, receipt, verification)

@@ -1,0 +1,31 @@
+"""MIS reports within the caller's jurisdiction."""
+from flask import Response, jsonify, request
+
+from ..errors import Invalid
+from ..reports import steps, summary
+from . import api_bp
+from .edge import access, current_actor
+
+MIS = ("OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN", "ANALYST")
+
+
+@api_bp.get("/reports/summary")
+@access(roles=MIS)
+def report_summary():
+    args = request.args
+    fmt = args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise Invalid("format is json or csv.", fields={"format": "must be json or csv"})
+    rows = summary.summary(current_actor(), args.get("by", ""), args.get("from"), args.get("to"))
+    if fmt == "csv":
+        by = args.get("by")
+        return Response(summary.as_csv(rows), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="summary-by-{by}.csv"'})
+    return jsonify({"items": rows, "page": 1, "per_page": max(len(rows), 1), "total": len(rows)})
+
+
+@api_bp.get("/reports/applications/<ain>/sla")
+@access(roles=MIS)
+def application_sla(ain):
+    """Each SLA step of one application: due, done, late by, escalations."""
+    return jsonify(steps.application_steps(current_actor(), ain))

@@ -1,0 +1,54 @@
+"""Which applications a viewer may count: the areas under the offices of their postings."""
+from dataclasses import dataclass
+
+from sqlalchemy import false, or_, select
+
+from ..extensions import db
+from ..models import Application, Location, Posting
+
+MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN", "ANALYST")
+SERVICE_POINTS = ("CSC", "BSK", "KIOSK")
+
+
+@dataclass
+class Jurisdiction:
+    #: location ids the viewer covers; None = everywhere (a state posting)
+    location_ids: set | None
+    #: service-point offices (CSC, BSK, kiosk): their operators' submissions
+    office_ids: set
+
+    def applications(self):
+        """A WHERE clause on ``Application`` limiting rows to this jurisdiction."""
+        if self.location_ids is None:
+            return Application.id.is_not(None)
+        conditions = []
+        if self.location_ids:
+            conditions.append(Application.location_id.in_(self.location_ids))
+        if self.office_ids:
+            conditions.append(Application.created_by_id.in_(
+                select(Posting.user_id).where(Posting.office_id.in_(self.office_ids))))
+        return or_(*conditions) if conditions else false()
+
+
+def jurisdiction_of(actor) -> Jurisdiction:
+    children: dict = {}
+    for loc_id, parent_id in db.session.execute(select(Location.id, Location.parent_id)):
+        children.setdefault(parent_id, []).append(loc_id)
+    locations: set | None = set()
+    offices = set()
+    for posting in actor.user.postings:
+        office = posting.office
+        if posting.role not in MIS_ROLES:
+            continue
+        if office.level == "STATE":
+            return Jurisdiction(None, set())
+        if office.level in SERVICE_POINTS:
+            offices.add(office.id)
+        elif office.location_id:
+            todo = [office.location_id]
+            while todo:
+                node = todo.pop()
+                if node not in locations:
+                    locations.add(node)
+                    todo.extend(children.get(node, []))
+    return Jurisdiction(locations, offices)

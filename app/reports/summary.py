@@ -1,0 +1,169 @@
+"""``GET /api/v1/reports/summary``: received / pending / delivered / rejected / overdue / avg_days.
+
+Per application (``by=gp|block|district|service``): received = submitted in the period; pending =
+SUBMITTED, IN_PROCESS or SENT_BACK; delivered = APPROVED or DELIVERED; rejected; overdue = has an
+open task past its due time; avg_days = mean days from submission to decision; on_time_pct = share
+of completed SLA steps finished by their due time. Per SLA step (``by=office|officer``): the steps
+opened in the period, still open, done, done with a rejection, overdue (open past due or done
+late), mean days to complete, on-time share. Counting happens in SQL, grouped by location or
+service; only the small location tree is read into Python.
+"""
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, exists, func, select
+
+from .. import clock
+from ..errors import Invalid
+from ..extensions import db
+from ..models import Application, Location, Office, Service, SlaStep, User, WorkItem
+from .jurisdiction import jurisdiction_of
+
+GROUPS = ("gp", "block", "district", "service", "office", "officer")
+FIELDS = ("key", "name", "received", "pending", "delivered", "rejected", "overdue", "avg_days", "on_time_pct")
+PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
+DELIVERED = ("APPROVED", "DELIVERED")
+LEVELS = {"gp": ("GP", "WARD"), "block": ("BLOCK", "MUNICIPALITY"), "district": ("DISTRICT",)}
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime | None, datetime | None]:
+    """``YYYY-MM-DD`` days (Indian time), ``to`` inclusive. :raises Invalid: on a malformed date."""
+    out, errors = [], {}
+    for name, text, extra in (("from", date_from, 0), ("to", date_to, 1)):
+        if not text:
+            out.append(None)
+            continue
+        try:
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=IST) + timedelta(days=extra)
+            out.append(clock.as_utc(day))
+        except ValueError:
+            errors[name] = "must be a date YYYY-MM-DD"
+            out.append(None)
+    if errors:
+        raise Invalid("Give dates as YYYY-MM-DD.", fields=errors)
+    return out[0], out[1]
+
+
+def _seconds(later, earlier):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _count(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def summary(actor, by: str, date_from: str | None = None, date_to: str | None = None) -> list[dict]:
+    if by not in GROUPS:
+        raise Invalid("Choose what to group by.", fields={"by": "must be one of " + ", ".join(GROUPS)})
+    start, end = parse_period(date_from, date_to)
+    scope = jurisdiction_of(actor)
+    if by in ("office", "officer"):
+        return _by_step(scope, by, start, end)
+    now = clock.now()
+    group = Application.service_id if by == "service" else Application.location_id
+    late = exists().where(WorkItem.application_id == Application.id, WorkItem.closed_at.is_(None),
+                          WorkItem.due_at < now)
+    decided = Application.decided_at.is_not(None)
+    query = select(group, func.count(), _count(Application.status.in_(PENDING)),
+                   _count(Application.status.in_(DELIVERED)), _count(Application.status == "REJECTED"),
+                   _count(late), func.sum(case((decided, _seconds(Application.decided_at, Application.submitted_at)),
+                                               else_=0)), _count(decided)).where(scope.applications())
+    if start:
+        query = query.where(Application.submitted_at >= start)
+    if end:
+        query = query.where(Application.submitted_at < end)
+    rows = db.session.execute(query.group_by(group)).all()
+    steps = dict(((g, (done, on_time)) for g, done, on_time in db.session.execute(
+        _step_counts(group, scope, start, end))))
+    names = _names(by)
+    out: dict[str, dict] = {}
+    for key_id, received, pending, delivered, rejected, overdue, seconds, n_decided in rows:
+        key, name = names(key_id)
+        row = out.setdefault(key, {"key": key, "name": name, "received": 0, "pending": 0, "delivered": 0,
+                                   "rejected": 0, "overdue": 0, "_seconds": 0.0, "_decided": 0, "_done": 0,
+                                   "_on_time": 0})
+        row["received"] += received
+        for field, value in (("pending", pending), ("delivered", delivered), ("rejected", rejected),
+                             ("overdue", overdue), ("_decided", n_decided)):
+            row[field] += int(value or 0)
+        row["_seconds"] += float(seconds or 0)
+        done, on_time = steps.get(key_id, (0, 0))
+        row["_done"] += int(done or 0)
+        row["_on_time"] += int(on_time or 0)
+    return sorted((_finish(r) for r in out.values()), key=lambda r: (r["name"] or "", r["key"]))
+
+
+def _step_counts(group, scope, start, end):
+    query = (select(group, _count(SlaStep.done_at.is_not(None)), _count(SlaStep.late_seconds == 0))
+             .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
+    if start:
+        query = query.where(Application.submitted_at >= start)
+    if end:
+        query = query.where(Application.submitted_at < end)
+    return query.group_by(group)
+
+
+def _finish(row: dict) -> dict:
+    decided, done = row.pop("_decided"), row.pop("_done")
+    seconds, on_time = row.pop("_seconds"), row.pop("_on_time")
+    row["avg_days"] = round(seconds / decided / 86400, 2) if decided else None
+    row["on_time_pct"] = round(100.0 * on_time / done, 1) if done else None
+    return row
+
+
+def _names(by: str):
+    if by == "service":
+        services = {s.id: s for s in db.session.scalars(select(Service))}
+        return lambda sid: (services[sid].key, services[sid].name) if sid in services else ("-", "-")
+    places = {loc.id: loc for loc in db.session.scalars(select(Location))}
+    wanted = LEVELS[by]
+
+    def name(location_id):
+        loc = places.get(location_id)
+        while loc is not None and loc.level not in wanted:
+            loc = places.get(loc.parent_id)
+        return (loc.lgd_code, loc.name) if loc is not None else ("-", "-")
+    return name
+
+
+def _by_step(scope, by: str, start, end) -> list[dict]:
+    now = clock.now()
+    key_col = SlaStep.office_id if by == "office" else SlaStep.officer_id
+    done = SlaStep.done_at.is_not(None)
+    late = (SlaStep.late_seconds > 0) | (SlaStep.done_at.is_(None) & (SlaStep.due_at < now))
+    query = (select(key_col, func.count(), _count(SlaStep.done_at.is_(None)), _count(done),
+                    _count(SlaStep.outcome == "reject"), _count(late),
+                    func.sum(case((done, _seconds(SlaStep.done_at, SlaStep.opened_at)), else_=0)),
+                    _count(SlaStep.late_seconds == 0))
+             .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
+    if by == "officer":
+        query = query.where(SlaStep.officer_id.is_not(None))
+    if start:
+        query = query.where(SlaStep.opened_at >= start)
+    if end:
+        query = query.where(SlaStep.opened_at < end)
+    rows = db.session.execute(query.group_by(key_col)).all()
+    model = Office if by == "office" else User
+    labels = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows if r[0]])))}
+    out = []
+    for key_id, received, pending, delivered, rejected, overdue, seconds, on_time in rows:
+        who = labels.get(key_id)
+        key = (who.code if by == "office" else who.username) if who else "-"
+        out.append({"key": key, "name": who.name if who else "-", "received": received, "pending": int(pending or 0),
+                    "delivered": int(delivered or 0), "rejected": int(rejected or 0), "overdue": int(overdue or 0),
+                    "avg_days": round(float(seconds or 0) / delivered / 86400, 2) if delivered else None,
+                    "on_time_pct": round(100.0 * int(on_time or 0) / delivered, 1) if delivered else None})
+    return sorted(out, key=lambda r: (r["name"], r["key"]))
+
+
+def as_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
