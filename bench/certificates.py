@@ -1,8 +1,10 @@
 """Certificate pipeline benchmark: QR, render, security underlay, PAdES sign — per certificate.
 
-    python bench/certificates.py [-n 200] [--visible] [--qr-study]
+    python bench/certificates.py [-n 200] [--runs 2] [--visible] [--qr-study]
 
-Prints the median and p95 of each step over N certificates (after 5 warm-up renders), the total,
+Prints, for each of ``--runs`` runs (DESIGN §11: run twice, report both), the machine, the database
+(none: the pipeline touches no database), the data size and load (N certificates, one process,
+sequential), the median and p95 of each step over N certificates (after 5 warm-up renders), the total,
 and the worker's resident memory (RSS, native memory included: tracemalloc cannot see WeasyPrint's
 Pango/cairo allocations) at the start, after warm-up and at the end. ``--qr-study`` rasterises the
 certificate with QR version auto and 40 at 150/200/300 dpi, with blur, and tries zxing-cpp and zbar
@@ -67,8 +69,11 @@ def pipeline(n: int, visible: bool) -> None:
         if i >= 5:
             for name, dt in zip(steps, (t1 - t0, t2 - t1 - (t1 - t0), t3 - t2, t4 - t3, t5 - t4, t5 - t1)):
                 steps[name].append(dt)
-    print(f"machine: {platform.node()} {os.cpu_count()} cpus, Python {platform.python_version()}; "
-          f"{n} certificates (income, bilingual), signature {'visible' if visible else 'invisible'} PAdES B-B")
+    load = os.getloadavg()[0]
+    print(f"machine: {platform.node()} {os.cpu_count()} cpus, Python {platform.python_version()}, "
+          f"load average {load:.2f}; database: none (render + QR + sign only)")
+    print(f"data: {n} certificates (income, bilingual, one page), one process, sequential; "
+          f"signature {'visible' if visible else 'invisible'} PAdES B-B")
     for name, values in steps.items():
         print(f"  {name:13s} {_ms(values)}")
     print("  (context+html: the context builds its own QR; the qr svg time is subtracted)")
@@ -127,13 +132,16 @@ def qr_study() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=2, help="repeat the whole measurement (default 2)")
     parser.add_argument("--visible", action="store_true")
     parser.add_argument("--qr-study", action="store_true")
     args = parser.parse_args()
     if args.qr_study:
         qr_study()
     else:
-        pipeline(args.n, args.visible)
+        for run in range(1, args.runs + 1):
+            print(f"run {run} of {args.runs}")
+            pipeline(args.n, args.visible)
 
 
 if __name__ == "__main__":
