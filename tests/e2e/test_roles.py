@@ -208,6 +208,27 @@ def test_dm_dashboard_shows_the_database_counts(browser_as, server):
     set_language(page, "en")
 
 
+def test_bdo_rejects_and_the_citizen_complains(browser_as, server):
+    ain = STATE["citizen_ain"]
+    bdo = browser_as("bdo.domkal")
+    open_task(bdo, ain)
+    bdo.fill("#reason", "The residence certificate is from another block; apply at your own block.")
+    bdo.get_by_role("button", name="Reject").click()
+    bdo.wait_for_load_state()
+    assert server.query("SELECT status FROM application WHERE ain = ?", ain) == [("REJECTED",)]
+    citizen = browser_as("otp:9123456780")
+    citizen.goto(f"/applications/{ain}")
+    assert "another block" in citizen.locator("#decision-reason").inner_text()
+    citizen.locator("#complaint summary").click()
+    citizen.fill("#complaint-text", "My family has lived in Raipur for forty years; please look again.")
+    citizen.get_by_role("button", name="File the complaint").click()
+    citizen.wait_for_load_state()
+    assert citizen.locator(".flash-success").is_visible()
+    assert server.query("SELECT count(*) FROM complaint c JOIN application a ON a.id = c.application_id "
+                        "WHERE a.ain = ?", ain) == [(1,)]
+    shot(citizen, "rejected-complaint", "en")
+
+
 def test_dm_sees_an_escalation_and_takes_it_over(browser_as, server, tmp_path):
     operator = browser_as("operator.csc-domkal")
     operator.goto("/apply/residential_edistrict")
@@ -238,6 +259,14 @@ def test_dm_sees_an_escalation_and_takes_it_over(browser_as, server, tmp_path):
     dm.goto("/officer/escalations")
     shot(dm, "escalations", "bn")
     set_language(dm, "en")
+    # The DM decides it (leaving no task behind in the shared server's queues).
+    dm.goto("/officer/escalations")
+    dm.locator(f"#escalations tr[data-ain='{ain}'] a").first.click()
+    dm.wait_for_load_state()
+    dm.fill("#reason", "Duplicate of an earlier application.")
+    dm.get_by_role("button", name="Reject").click()
+    dm.wait_for_load_state()
+    assert server.query("SELECT status FROM application WHERE ain = ?", ain) == [("REJECTED",)]
 
 
 def test_kiosk_sized_screen(browser_as):
