@@ -9,11 +9,11 @@ from ..models import Posting, User, WorkItem
 
 
 def may_reassign(actor, item: WorkItem) -> bool:
-    """The one permission check for reassignment: the head of the task's office (office_heads.json).
-
-    (L1/L2 escalation holders are to be added here, and only here.)
+    """The one permission check for reassignment: the head of the task's office (office_heads.json),
+    or an officer the task has been escalated to (L1/L2, while the escalation is open).
     """
-    return item.office is not None and heads_office(actor.user, item.office)
+    from ..sla.escalations import holds_escalation
+    return (item.office is not None and heads_office(actor.user, item.office)) or holds_escalation(actor, item)
 
 
 def reassign(actor, item_id: int, payload: dict) -> WorkItem:
@@ -32,7 +32,7 @@ def reassign(actor, item_id: int, payload: dict) -> WorkItem:
     if item is None:
         raise NotFound("There is no such task.")
     if not may_reassign(actor, item):
-        raise Forbidden("Only the head of this task's office may reassign it.")
+        raise Forbidden("Only the head of this task's office, or an officer it was escalated to, may reassign it.")
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
     target = db.session.scalar(select(User).join(Posting, Posting.user_id == User.id).where(
