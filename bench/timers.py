@@ -1,0 +1,153 @@
+"""SLA timer firing: lateness p50/p99 and throughput with many waiting instances.
+
+    python bench/timers.py [--waiting 100000] [--due 1000] [--window 120] [--db URL]
+
+Runs on PostgreSQL when it answers (default postgresql://postgres@127.0.0.1:5432/pravah_sla_bench,
+created if missing; the database is emptied), else on a SQLite file in /tmp. It prints the machine,
+database and data size with the figures.
+
+1. One real flow C application is submitted (an SLA day is 60 s here); ``--due`` copies of it are
+   made (tests/scheduler/bulk.py: states with fresh task ids) and their step-1 deadline is spread
+   evenly over the next ``--window`` seconds; ``--waiting`` bare instances wait 30 days ahead (bulk
+   rows: only the ``next_timer_at`` index sees them).
+2. Lateness: the real scheduler (leader lock, interval job, wake-up at the next due timer, the
+   production sweep interval of 30 s) runs until every copy has escalated; lateness = escalation
+   raised_at - the step's due time.
+3. Throughput: the same number of copies, all already due, fired by one sweep pass.
+"""
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/pravah_sla_bench"
+
+
+def pick_database(url: str | None) -> str:
+    if url:
+        return url
+    probe = subprocess.run([sys.executable, "-m", "tests.pg_available", PG_DEFAULT, "--create"], cwd=ROOT,
+                           capture_output=True)
+    return PG_DEFAULT if probe.returncode == 0 else "sqlite:////tmp/pravah_bench_timers.db"
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--waiting", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--window", type=float, default=120.0)
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    url = pick_database(args.db)
+    if url.startswith("sqlite:////"):
+        Path(url[len("sqlite:///"):]).unlink(missing_ok=True)
+    os.environ.update({"DATABASE_URL": url, "PRAVAH_SLA_DAY_SECONDS": "60", "PRAVAH_TIMER_SWEEP_SECONDS": "30",
+                       "PRAVAH_DATA_DIR": "/tmp/pravah_bench_timers", "PRAVAH_ENV": "development"})
+    import logging
+    logging.disable(logging.WARNING)
+    from sqlalchemy import func, insert, select, update
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Escalation, ProcessInstance, SlaStep, WorkItem
+    from scheduler.runner import SchedulerProcess
+    from scheduler.sweep import sweep
+    from tests.conftest import Api
+    from tests.helpers import submit_residential
+    from tests.scheduler.bulk import clone
+
+    app = create_app({"DEMO_PASSWORD": "demo-pass-2026"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["deploy"]).exit_code == 0
+    assert cli.invoke(args=["demo", "seed"]).exit_code == 0
+    api = Api(app.test_client())
+    ain = submit_residential(api)
+    print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"database: {url.split('://')[0]} ({url.rsplit('/', 1)[-1]})")
+
+    with app.app_context():
+        source = db.session.scalar(select(ProcessInstance).order_by(ProcessInstance.id).limit(1))
+        source_id, version_id = source.id, source.process_version_id
+        t0 = time.perf_counter()
+        far = datetime.now(timezone.utc) + timedelta(days=30)
+        for start in range(0, args.waiting, 5000):
+            n = min(5000, args.waiting - start)
+            db.session.execute(insert(ProcessInstance), [
+                {"process_version_id": version_id, "state": "{}", "serializer_version": "1.5",
+                 "status": "RUNNING", "next_timer_at": far + timedelta(seconds=i), "lock_version": 0,
+                 "timer_failures": 0, "created_at": far, "updated_at": far} for i in range(start, start + n)])
+            db.session.commit()
+        waiting_s = time.perf_counter() - t0
+        old_due = db.session.scalar(select(WorkItem.due_at).where(WorkItem.instance_id == source_id))
+        old_iso = old_due.isoformat()
+
+        def make_due(count, first, spread):
+            ids = clone(ain, count, prefix=f"D{first.second:02d}")
+            for i, pid in enumerate(ids):
+                due = first + timedelta(seconds=spread * i / max(1, count))
+                state = db.session.scalar(select(ProcessInstance.state).where(ProcessInstance.id == pid))
+                db.session.execute(update(ProcessInstance).where(ProcessInstance.id == pid).values(
+                    state=state.replace(old_iso, due.isoformat()), next_timer_at=due))
+                db.session.execute(update(WorkItem).where(WorkItem.instance_id == pid).values(due_at=due))
+                db.session.execute(update(SlaStep).where(SlaStep.work_item_id.in_(
+                    select(WorkItem.id).where(WorkItem.instance_id == pid))).values(due_at=due))
+            # the source itself waits far ahead so it does not disturb the figures
+            db.session.execute(update(ProcessInstance).where(ProcessInstance.id == source_id).values(next_timer_at=far))
+            db.session.commit()
+            return ids
+
+        first = datetime.now(timezone.utc) + timedelta(seconds=20)
+        due_ids = make_due(args.due, first, args.window)
+        print(f"data: {args.waiting:,} waiting + {args.due:,} due instances (waiting rows inserted in "
+              f"{waiting_s:.1f} s); due times spread over {args.window:g} s from +20 s")
+        db.session.remove()
+
+    process = SchedulerProcess(app)
+    import threading
+    thread = threading.Thread(target=process.loop, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20 + args.window + 600
+    with app.app_context():
+        while time.monotonic() < deadline:
+            done = db.session.scalar(select(func.count(Escalation.id)))
+            db.session.commit()
+            if done >= args.due:
+                break
+            time.sleep(1)
+        rows = db.session.execute(select(Escalation.raised_at, Escalation.step_due_at)).all()
+        db.session.remove()
+    process.stop()
+    thread.join()
+    late = [(r - d).total_seconds() for r, d in rows]
+    print(f"lateness (scheduler, sweep interval 30 s + wake-up at the next due timer), {len(late)} fired: "
+          f"p50 {percentile(late, 50):.3f} s, p99 {percentile(late, 99):.3f} s, max {max(late):.3f} s")
+
+    with app.app_context():
+        past = datetime.now(timezone.utc) - timedelta(seconds=5)
+        make_due(args.due, past, 0)
+        db.session.remove()
+        t0 = time.perf_counter()
+        result = sweep(app.config)
+        elapsed = time.perf_counter() - t0
+        db.session.remove()
+    print(f"throughput (one sweep, {args.due:,} due at once): {result.fired} fired in {elapsed:.1f} s = "
+          f"{result.fired / elapsed:.1f} instances/s ({elapsed / max(1, result.fired) * 1000:.1f} ms each); "
+          f"failed {result.failed}")
+
+
+if __name__ == "__main__":
+    main()
