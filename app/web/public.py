@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 
 from ..accounts import ratelimit
 from ..catalogue import operations as catalogue
-from ..errors import TooMany
+from ..certificates import lookup as certificate_lookup
+from ..errors import DomainError, TooMany
 from ..intake import ain as ain_codes
 from ..intake import records
 from . import queries
@@ -58,6 +59,23 @@ def verify_form():
     if uin:
         return redirect(url_for("public.verify", uin="".join(uin.split()).upper()))
     return render_template("public/verify.html", uin="", certificate=None, looked_up=False)
+
+
+@public_bp.post("/verify")
+@page_access(PUBLIC)
+def verify_upload():
+    """Check an uploaded certificate PDF: signature, match with the issued record, revocation."""
+    try:
+        _limit("verify-ip")
+        upload = request.files.get("file")
+        result = certificate_lookup.verify_upload(upload.read() if upload else b"", current_app.config)
+    except DomainError as exc:
+        return render_template("public/verify.html", uin="", certificate=None, looked_up=False,
+                               error=_("Choose the certificate PDF file to check.") if exc.status in (415, 422)
+                               else exc.message), exc.status
+    certificate = queries.certificate_public(result["uin"]) if result["uin"] else None
+    return render_template("public/verify.html", uin=result["uin"] or "", certificate=certificate,
+                           looked_up=False, upload=result)
 
 
 @public_bp.get("/verify/<uin>")

@@ -127,3 +127,15 @@ def test_verify_page_says_revoked(api, issued, client):
                     user="dm.murshidabad").status_code == 200
     page = client.get(f"/verify/{uin}")
     assert page.status_code == 200 and b"Revoked" in page.data
+
+
+def test_verify_page_checks_an_uploaded_file(api, issued, client):
+    _, uin, pdf = issued
+    page = client.post("/verify", data={"file": (io.BytesIO(pdf), "c.pdf")}, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert b"unchanged" in page.data and uin.encode() in page.data
+    tampered = pdf + b"\n% appended\n"
+    page = client.post("/verify", data={"file": (io.BytesIO(tampered), "c.pdf")}, content_type="multipart/form-data")
+    assert page.status_code == 200 and b"Do not trust this file" in page.data
+    page = client.post("/verify", data={}, content_type="multipart/form-data")
+    assert page.status_code == 422
