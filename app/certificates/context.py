@@ -52,6 +52,16 @@ def _names(obj) -> dict:
             "code": getattr(obj, "code", None)}
 
 
+def location_names(location) -> dict:
+    """``{"gp": {...}, "block": {...}, "district": {...}, …}`` for the applicant's place and its parents."""
+    names = {}
+    node = location
+    while node is not None:
+        names.setdefault(str(getattr(node, "level", "")).lower(), _names(node))
+        node = getattr(node, "parent", None)
+    return names
+
+
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None) -> dict:
     """Everything ``certificate_templates/<service_key>.html`` reads."""
     service = application.service
@@ -71,6 +81,7 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
         "office": _names(office),
         "officer": officer_details(officer_user, office),
         "applicant": applicant,
+        "location": location_names(getattr(application, "location", None)),
         "data": data,
         "uin": uin,
         "issued_at_display": ist_display(issued_at),
