@@ -72,14 +72,50 @@ def bare_app(app_config):
         db.engine.dispose()
 
 
+#: Rows of every table after ``flask deploy`` + ``flask demo seed``, per model directories and
+#: database kind: deploying twelve services (build, lint, dry run) for every test is most of a
+#: test's cost, and the result is the same each time.
+_seeded_rows: dict = {}
+
+
+def _snapshot_key(app):
+    dirs = app.config["MODEL_DIRS"]
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for d in dirs.values() if d.is_dir() for p in d.rglob("*")
+                         if p.is_file()))
+    return (app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0], stamp)
+
+
+def _take_snapshot():
+    with db.engine.connect() as conn:
+        return [(table, [dict(r) for r in conn.execute(table.select()).mappings()])
+                for table in db.metadata.sorted_tables]
+
+
+def _restore_snapshot(rows) -> None:
+    with db.engine.begin() as conn:
+        for table, data in rows:
+            if data:
+                conn.execute(table.insert(), data)
+                if conn.dialect.name == "postgresql" and "id" in table.c:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                      f"(SELECT max(id) FROM \"{table.name}\"))"))
+
+
 @pytest.fixture
 def app(bare_app):
     """The app with the catalogue loaded, every shipped model deployed and the demo data seeded."""
+    key = _snapshot_key(bare_app)
+    with bare_app.app_context():
+        if key in _seeded_rows:
+            _restore_snapshot(_seeded_rows[key])
+            return bare_app
     runner = bare_app.test_cli_runner()
     result = runner.invoke(args=["deploy"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
+    with bare_app.app_context():
+        _seeded_rows[key] = _take_snapshot()
     return bare_app
 
 
