@@ -135,9 +135,26 @@ def escalate(call) -> None:
     return None
 
 
+#: Deadlines a dry run (deploy check, model tests) sees: far ahead, so no timer fires by itself.
+_DRY_RUN_DUE = "2100-01-01T00:00:00+00:00"
+#: Step numbers a dry run fills for a '*' matrix row (the real service reads them from the version).
+_DRY_RUN_STEPS = 20
+
+
+def compute_sla_dry_run(call) -> dict:
+    """What ``compute_sla`` returns, without a database: every step due far in the future."""
+    rows = _matrix_rows(call.data)
+    steps = {str(r["step"]) for r in rows if str(r["step"]) != "*"}
+    if any(str(r["step"]) == "*" for r in rows):
+        steps |= {str(n) for n in range(1, _DRY_RUN_STEPS + 1)}
+    return {"sla": {step: {"due": _DRY_RUN_DUE, "l1_due": _DRY_RUN_DUE, "l2_due": _DRY_RUN_DUE}
+                    for step in steps}}
+
+
 TOPICS = {"compute_sla": compute_sla, "escalate": escalate}
+DRY_RUN = {"compute_sla": compute_sla_dry_run}
 
 
 def register() -> None:
     for topic, fn in TOPICS.items():
-        engine.register_service(topic, fn)
+        engine.register_service(topic, fn, dry_run=DRY_RUN.get(topic))
