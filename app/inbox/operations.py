@@ -66,10 +66,7 @@ def release(actor, item_id: int) -> WorkItem:
 
 
 def _lock_item(item: WorkItem) -> None:
-    stmt = select(WorkItem).where(WorkItem.id == item.id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    db.session.execute(stmt)
+    store.lock_work_item(item.id)
 
 
 def complete(actor, item_id: int, body: dict, settings) -> Application:

@@ -6,6 +6,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..geography.offices import heads_office
 from ..models import Posting, User, WorkItem
+from ..processes import store
 
 
 def may_reassign(actor, item: WorkItem) -> bool:
@@ -25,10 +26,7 @@ def reassign(actor, item_id: int, payload: dict) -> WorkItem:
     if not isinstance(payload, dict) or set(payload) != {"username"} or not isinstance(payload["username"], str):
         raise Invalid("Send the username of the officer to give the task to.",
                       fields={"username": "is required", **{k: "unknown field" for k in set(payload or {}) - {"username"}}})
-    stmt = select(WorkItem).where(WorkItem.id == item_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(of=WorkItem)
-    item = db.session.scalar(stmt)
+    item = store.lock_work_item(item_id)
     if item is None:
         raise NotFound("There is no such task.")
     if not may_reassign(actor, item):

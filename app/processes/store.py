@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import clock, engine
 from ..errors import Conflict
 from ..extensions import db
-from ..models import ProcessInstance, ProcessVersion
+from ..models import ProcessInstance, ProcessVersion, WorkItem
 
 
 class StaleInstance(Conflict):
@@ -47,6 +47,14 @@ def lock(instance_id: int) -> ProcessInstance:
         stmt = stmt.with_for_update(of=ProcessInstance)
     instance = db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
     return instance
+
+
+def lock_work_item(item_id: int):
+    """Load a work item with its row locked for this transaction (``None`` if there is none)."""
+    stmt = select(WorkItem).where(WorkItem.id == item_id).execution_options(populate_existing=True)
+    if locks_rows():
+        stmt = stmt.with_for_update(of=WorkItem)
+    return db.session.scalar(stmt)
 
 
 def locks_rows() -> bool:

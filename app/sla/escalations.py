@@ -12,7 +12,7 @@ from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Escalation, TaskRemark, WorkItem
-from ..processes import hooks
+from ..processes import hooks, store
 
 DAY = 86400
 
@@ -54,10 +54,7 @@ def escalation_api(actor, item: WorkItem) -> dict | None:
 
 
 def _open_item(actor, item_id: int) -> WorkItem:
-    stmt = select(WorkItem).where(WorkItem.id == item_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(of=WorkItem)
-    item = db.session.scalar(stmt)
+    item = store.lock_work_item(item_id)
     if item is None:
         raise NotFound("There is no such task.")
     if not holds_escalation(actor, item):
