@@ -14,3 +14,4 @@ from . import escalations, reports  # noqa: E402,F401  (issue 5: escalated tasks
 from . import otp, admin_notifications  # noqa: E402,F401  (citizen OTP login, outbox admin)
 from . import documents, complaints, tasks_extra  # noqa: E402,F401  (documents, complaints, reassign, recall)
 from . import certificates  # noqa: E402,F401  (issue 4: certificates, receipt, verification)
+from . import feedback  # noqa: E402,F401  (issue 7: citizen feedback after delivery)

@@ -12,3 +12,4 @@ from .notification import Notification  # noqa: F401
 from .otp import OtpChallenge, VerifiedMobile  # noqa: F401
 from .sla import Holiday, SlaClock, SlaStep, Escalation, TaskRemark  # noqa: F401
 from .complaint import Complaint  # noqa: F401
+from .feedback import Feedback  # noqa: F401

@@ -2,7 +2,7 @@
 
 The pages call the same operations as the JSON API (never the API over HTTP). Each area is a
 blueprint: ``public`` (catalogue, track, verify), ``auth`` (login, language), ``applicant`` (apply,
-my applications — citizens and operators), ``officer`` (inbox, tasks), ``mis`` (dashboards).
+my applications — citizens and operators), ``officer`` (inbox, tasks, recall), ``district`` (complaints, certificate revocation), ``mis`` (dashboards).
 """
 from flask import Flask, request
 from flask_babel import gettext
@@ -36,10 +36,11 @@ def init_web(app) -> None:
 
     from .applicant import applicant_bp
     from .auth import auth_bp
+    from .district import district_bp
     from .mis import mis_bp
     from .officer import officer_bp
     from .public import public_bp
-    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, mis_bp):
+    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, district_bp, mis_bp):
         edge.install(bp)
         app.register_blueprint(bp)
 
@@ -93,6 +94,12 @@ def _navigation() -> dict:
             links.append(("officer.inbox", gettext("Inbox")))
         if roles & {"BDO", "SDO", "DM"}:
             links.append(("officer.escalations", gettext("Escalated to me")))
+        if roles & {"SDO", "DM"}:
+            links.append(("district.complaints", gettext("Complaints")))
+        if "DM" in roles:
+            links.append(("district.certificates", gettext("Certificates")))
         if roles & {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}:
             links.append(("mis.dashboard", gettext("Dashboard")))
+        if "ANALYST" in roles:
+            links.append(("studio.index", gettext("Process studio")))
     return {"nav_links": links}

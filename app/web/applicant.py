@@ -137,15 +137,39 @@ def _visible(ain: str):
 @applicant_bp.get("/applications/<ain>")
 @page_access(AUTHENTICATED)
 def detail(ain):
-    application = _visible(ain)
+    return _detail_page(_visible(ain))
+
+
+def _detail_page(application, *, status=200, feedback_errors=None, feedback_values=None):
+    from ..intake.feedback import feedback_of
     actor = current_actor()
     schema = application.instance.version.forms.get(application.service.key, {}) if application.instance else {}
+    certificate = queries.certificate_of(application)
     return render_template("applicant/detail.html", application=application,
                            rows=forms.describe(schema, application.data or {}),
-                           history=records.history(application), certificate=queries.certificate_of(application),
+                           history=records.history(application), certificate=certificate,
                            expected_by=records.expected_by(application),
                            applicant_side=records.is_applicant_side(actor, application),
-                           open_items=[w for w in application.work_items if w.closed_at is None])
+                           open_items=[w for w in application.work_items if w.closed_at is None],
+                           feedback=feedback_of(application), feedback_errors=feedback_errors or {},
+                           feedback_values=feedback_values or {},
+                           may_recall=queries.recallable(actor, application) is not None,
+                           may_revoke=certificate is not None and queries.may_revoke(actor, certificate)), status
+
+
+@applicant_bp.post("/applications/<ain>/feedback")
+@page_access(roles=SUBMITTERS)
+def feedback(ain):
+    """The applicant side rates a delivered service once (1–5, optional comment)."""
+    from ..intake.feedback import give_feedback
+    application = _visible(ain)
+    values = {"rating": request.form.get("rating", ""), "comment": request.form.get("comment", "")}
+    try:
+        give_feedback(current_actor(), ain, {k: v for k, v in values.items() if v != ""})
+    except Invalid as exc:
+        return _detail_page(application, status=422, feedback_errors=exc.fields, feedback_values=values)
+    flash(_("Thank you. Your feedback was recorded."), "success")
+    return redirect(url_for("applicant.detail", ain=application.ain))
 
 
 @applicant_bp.get("/applications/<ain>/acknowledgement.pdf")
@@ -190,17 +214,45 @@ def resubmit(ain):
     values, errors, status, message = dict(application.data or {}), {}, 200, None
     if request.method == "POST":
         values = forms.parse(schema, request.form)
-        try:
-            intake.resubmit(current_actor(), ain, {"data": values, "remarks": request.form.get("remarks") or None},
-                            current_app.config)
-        except Invalid as exc:
-            errors, status, message = exc.fields, 422, _("Please correct the fields marked below.")
+        errors = _replacement_documents(application)
+        if errors:  # the page answers 422, so the files attached so far are rolled back with the rest
+            from ..formschema import field_errors
+            errors = {**field_errors(schema, values), **errors}
         else:
-            flash(_("Your corrected application was sent again."), "success")
-            return redirect(url_for("applicant.detail", ain=application.ain))
+            try:
+                intake.resubmit(current_actor(), ain, {"data": values, "remarks": request.form.get("remarks") or None},
+                                current_app.config)
+            except Invalid as exc:
+                errors = exc.fields
+            else:
+                flash(_("Your corrected application was sent again."), "success")
+                return redirect(url_for("applicant.detail", ain=application.ain))
+        status, message = 422, _("Please correct the fields marked below.")
+        if any(f.filename for f in request.files.values()):
+            message += " " + _("Choose the replacement files again.")
     remarks = next((h["remarks"] for h in reversed(records.history(application)) if h["action"] == "send_back"), None)
     return render_template("applicant/resubmit.html", application=application, remarks=remarks,
                            fields=forms.fields(schema, values, errors), errors=errors, message=message), status
+
+
+def _replacement_documents(application) -> dict[str, str]:
+    """Attach the files chosen on the resubmit page (same operation as ``POST .../documents``).
+
+    :returns: field errors by ``documents.<type>``; a refused file leaves the rest to be rolled back.
+    """
+    from ..errors import TooLarge, UnsupportedType
+    from ..intake.application_documents import add_document
+    cfg, errors = current_app.config, {}
+    for doc in application.service.documents or []:
+        upload = request.files.get(f"file.{doc['type']}")
+        if upload is None or not upload.filename:
+            continue
+        try:
+            add_document(current_actor(), application.ain, doc["type"], upload.filename, upload.stream,
+                         data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+        except (Invalid, TooLarge, UnsupportedType) as exc:
+            errors[f"documents.{doc['type']}"] = next(iter(exc.fields.values()), exc.message)
+    return errors
 
 
 @applicant_bp.get("/my/applications")

@@ -93,6 +93,13 @@ def field_message(message: str) -> str:
         "is required (2–200 characters)": _("is required (2–200 characters)"),
         "must be the LGD code of a Gram Panchayat or ward": _("choose the Gram Panchayat or ward"),
         "no such document in your uploads": _("upload this document again"),
+        "must be a whole number from 1 to 5": _("choose a rating from 1 to 5"),
+        "too large": _("the file is too large (at most 5 MB)"),
+        "not a PDF, JPEG or PNG file": _("only PDF, JPEG or PNG files are accepted"),
+        "is empty": _("the file is empty"),
+        "is required (at most 2000 characters)": _("is required (at most 2000 characters)"),
+        "too long": _("is too long (at most 2000 characters)"),
+        "must be a date YYYY-MM-DD": _("must be a valid date"),
     }
     if message in fixed:
         return fixed[message]

@@ -1,26 +1,27 @@
-"""MIS figures for a jurisdiction until the reports area (``app/reports/``) offers them.
+"""The dashboard's figures: the reports area's summary (``app.reports.summary``, counted in SQL within
+the viewer's jurisdiction — the same rows as ``GET /api/v1/reports/summary``) plus what it does not
+give: Bengali names, a total row, the overdue list, the offices the viewer counts for, and the
+average citizen rating per service.
 
-Jurisdiction follows the viewer's postings: a GP office sees its GP, a block office the GPs of the
-block, a subdivision or district office everything beneath it, the state everything; a service
-point (CSC, BSK, kiosk) sees what its operators entered. Counts are per application:
-received = submitted in the period; pending = SUBMITTED, IN_PROCESS or SENT_BACK; delivered =
-APPROVED or DELIVERED; rejected = REJECTED; overdue = has an open task past its due time;
-on time = decided no later than the published total SLA after submission.
+Definitions are the reports area's: received = submitted in the period; pending = SUBMITTED,
+IN_PROCESS or SENT_BACK; delivered = APPROVED or DELIVERED; rejected; overdue = an open task past
+its due time; avg_days = mean days from submission to decision; SLA on time = share of completed
+SLA steps finished by their due time.
 """
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, case, exists, func, select
 
 from .. import clock
 from ..extensions import db
-from ..models import Application, Location, Posting, Service, WorkItem
+from ..intake.feedback import ratings_by_service
+from ..models import Application, Location, Service, SlaStep, WorkItem
+from ..reports import summary as reports
+from ..reports.jurisdiction import MIS_ROLES, jurisdiction_of
 
+#: Groupings of applications offered on the page (the reports' office/officer figures count SLA steps).
 GROUPS = ("gp", "block", "district", "service")
-PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
-DELIVERED = ("APPROVED", "DELIVERED")
-_MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "SDO", "DM", "ADMIN")
-_SERVICE_POINTS = ("CSC", "BSK", "KIOSK")
+OVERDUE_SHOWN = 100
 
 
 @dataclass
@@ -33,143 +34,95 @@ class Row:
     delivered: int = 0
     rejected: int = 0
     overdue: int = 0
-    decided: int = 0
-    on_time: int = 0
-    days: list = field(default_factory=list)
-
-    @property
-    def on_time_pct(self) -> float | None:
-        return round(100 * self.on_time / self.decided, 1) if self.decided else None
-
-    @property
-    def avg_days(self) -> float | None:
-        return round(sum(self.days) / len(self.days), 1) if self.days else None
+    avg_days: float | None = None
+    on_time_pct: float | None = None
+    #: average citizen rating (1–5) and how many ratings (``by=service`` only)
+    rating: float | None = None
+    ratings: int = 0
 
 
 @dataclass
-class Scope:
-    """What a viewer may count: location ids (``None`` = everywhere) and/or submitting offices."""
-    location_ids: set | None
-    office_ids: set
-    label: list
+class Dashboard:
+    rows: list
+    total: Row
+    overdue: list
+    overdue_count: int
+    offices: list
 
 
-def scope_for(actor) -> Scope:
-    locations: set | None = set()
-    office_ids, label = set(), []
-    children = _children()
-    for posting in actor.user.postings:
-        if posting.role not in _MIS_ROLES:
-            continue
-        office = posting.office
-        label.append(office)
-        if office.level == "STATE":
-            locations = None
-        elif office.level in _SERVICE_POINTS:
-            office_ids.add(office.id)
-        elif office.location_id and locations is not None:
-            locations |= _below(office.location_id, children)
-    return Scope(locations, office_ids, label)
-
-
-def _children() -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for loc_id, parent_id in db.session.execute(select(Location.id, Location.parent_id)):
-        out.setdefault(parent_id, []).append(loc_id)
-    return out
-
-
-def _below(root: int, children: dict) -> set[int]:
-    found, todo = {root}, [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def _scoped(query, scope: Scope):
-    conditions = []
-    if scope.location_ids is None:
-        return query
-    if scope.location_ids:
-        conditions.append(Application.location_id.in_(scope.location_ids))
-    if scope.office_ids:
-        submitters = select(Posting.user_id).where(Posting.office_id.in_(scope.office_ids))
-        conditions.append(Application.created_by_id.in_(submitters))
-    if not conditions:
-        return query.where(Application.id.is_(None))
-    from sqlalchemy import or_
-    return query.where(or_(*conditions))
-
-
-def summary(actor, by: str, date_from: datetime | None, date_to: datetime | None):
-    """:returns: ``(rows sorted by name, total row, overdue applications)``."""
-    scope = scope_for(actor)
-    now = clock.now()
-    late = exists().where(WorkItem.application_id == Application.id, WorkItem.closed_at.is_(None),
-                          WorkItem.due_at < now)
-    query = select(Application.id, Application.ain, Application.status, Application.location_id,
-                   Application.submitted_at, Application.decided_at, Service.key, Service.name, Service.name_bn,
-                   Service.sla, late.label("late")).join(Service, Application.service_id == Service.id)
-    if date_from:
-        query = query.where(Application.submitted_at >= date_from)
-    if date_to:
-        query = query.where(Application.submitted_at < date_to)
-    records = db.session.execute(_scoped(query, scope)).all()
-    places = {loc.id: loc for loc in db.session.scalars(select(Location))}
-    rows: dict[str, Row] = {}
+def dashboard(actor, by: str, date_from: str | None, date_to: str | None) -> Dashboard:
+    """:raises Invalid: a date not ``YYYY-MM-DD`` (``fields`` name ``from`` / ``to``)."""
+    items = reports.summary(actor, by, date_from or None, date_to or None)
+    start, end = reports.parse_period(date_from or None, date_to or None)
+    scope = jurisdiction_of(actor)
+    period = [scope.applications()]
+    if start:
+        period.append(Application.submitted_at >= start)
+    if end:
+        period.append(Application.submitted_at < end)
+    where = and_(*period)
+    names_bn = _bengali_names(by)
+    rows = [Row(**{k: item[k] for k in reports.FIELDS}, name_bn=names_bn.get(item["key"])) for item in items]
     total = Row(key="total", name="Total")
-    overdue_list = []
-    for rec in records:
-        key, name, name_bn = _group(by, rec, places)
-        row = rows.setdefault(key, Row(key=key, name=name, name_bn=name_bn))
-        for target in (row, total):
-            _count(target, rec)
-        if rec.late:
-            overdue_list.append(rec)
-    return sorted(rows.values(), key=lambda r: r.name), total, overdue_list
-
-
-def _group(by, rec, places):
+    for row in rows:
+        for figure in ("received", "pending", "delivered", "rejected", "overdue"):
+            setattr(total, figure, getattr(total, figure) + getattr(row, figure))
+    total.avg_days, total.on_time_pct = _overall(where)
     if by == "service":
-        return rec.key, rec.name, rec.name_bn
-    loc = places.get(rec.location_id)
-    wanted = {"gp": ("GP", "WARD"), "block": ("BLOCK", "MUNICIPALITY"), "district": ("DISTRICT",)}[by]
-    while loc is not None and loc.level not in wanted:
-        loc = places.get(loc.parent_id)
-    if loc is None:
-        return "-", "—", None
-    return loc.lgd_code, loc.name, loc.name_bn
+        _add_ratings(rows, total, where)
+    overdue, overdue_count = _overdue(where)
+    offices = [p.office for p in actor.user.postings if p.role in MIS_ROLES and p.office is not None]
+    return Dashboard(rows, total, overdue, overdue_count, offices)
 
 
-def _count(row: Row, rec) -> None:
-    row.received += 1
-    if rec.status in PENDING:
-        row.pending += 1
-    elif rec.status in DELIVERED:
-        row.delivered += 1
-    elif rec.status == "REJECTED":
-        row.rejected += 1
-    if rec.late:
-        row.overdue += 1
-    if rec.decided_at is not None:
-        row.decided += 1
-        taken = (clock.as_utc(rec.decided_at) - clock.as_utc(rec.submitted_at)).total_seconds() / 86400
-        row.days.append(taken)
-        limit = (rec.sla or {}).get("total_days")
-        if limit is None or taken <= limit:
-            row.on_time += 1
+def _bengali_names(by: str) -> dict[str, str]:
+    if by == "service":
+        return {key: name_bn for key, name_bn in db.session.execute(select(Service.key, Service.name_bn)) if name_bn}
+    query = select(Location.lgd_code, Location.name_bn).where(Location.level.in_(reports.LEVELS[by]))
+    return {code: name_bn for code, name_bn in db.session.execute(query) if name_bn}
 
 
-def day_start(text: str | None, *, end: bool = False) -> datetime | None:
-    """A ``YYYY-MM-DD`` from the page as the start (or, with ``end``, the end) of that IST day in UTC."""
-    from .i18n import IST
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=IST)
-    except ValueError:
-        return None
-    return (day + timedelta(days=1) if end else day).astimezone(clock.now().tzinfo)
+def _seconds(later, earlier):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _overall(where) -> tuple[float | None, float | None]:
+    """Mean days to decision and SLA on-time share over the whole jurisdiction (the reports' rules)."""
+    decided = Application.decided_at.is_not(None)
+    n_decided, seconds = db.session.execute(select(
+        func.sum(case((decided, 1), else_=0)),
+        func.sum(case((decided, _seconds(Application.decided_at, Application.submitted_at)), else_=0)))
+        .where(where)).one()
+    done, on_time = db.session.execute(select(
+        func.sum(case((SlaStep.done_at.is_not(None), 1), else_=0)), func.sum(case((SlaStep.late_seconds == 0, 1),
+                                                                                  else_=0)))
+        .join(Application, Application.id == SlaStep.application_id).where(where)).one()
+    avg_days = round(float(seconds or 0) / int(n_decided) / 86400, 2) if n_decided else None
+    on_time_pct = round(100.0 * int(on_time or 0) / int(done), 1) if done else None
+    return avg_days, on_time_pct
+
+
+def _add_ratings(rows: list[Row], total: Row, where) -> None:
+    ratings = ratings_by_service(where)
+    ids = {key: sid for sid, key in db.session.execute(select(Service.id, Service.key))}
+    weighted = 0.0
+    for row in rows:
+        row.rating, row.ratings = ratings.get(ids.get(row.key), (None, 0))
+        if row.rating is not None:
+            weighted += row.rating * row.ratings
+            total.ratings += row.ratings
+            row.rating = round(row.rating, 2)
+    total.rating = round(weighted / total.ratings, 2) if total.ratings else None
+
+
+def _overdue(where) -> tuple[list, int]:
+    """Applications with an open task past its due time, oldest first (the first ``OVERDUE_SHOWN``)."""
+    late = exists().where(WorkItem.application_id == Application.id, WorkItem.closed_at.is_(None),
+                          WorkItem.due_at < clock.now())
+    count = db.session.scalar(select(func.count()).select_from(Application).where(where, late))
+    rows = db.session.execute(
+        select(Application.ain, Service.name, Service.name_bn).join(Service, Application.service_id == Service.id)
+        .where(where, late).order_by(Application.submitted_at, Application.id).limit(OVERDUE_SHOWN)).all()
+    return rows, count

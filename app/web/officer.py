@@ -44,6 +44,7 @@ def inbox():
     next_url = (url_for("officer.inbox", **{**request.args.to_dict(), "page": page + 1})
                 if total > page * 50 else None)
     return render_template("officer/inbox.html", items=items, total=total, page=page, per_page=50,
+                           last_done=queries.my_last_recallable(actor),
                            services=services, steps=steps, chosen={"service": service, "step": step,
                                                                    "overdue": overdue},
                            sla_state=sla_state, me=actor.id, next_url=next_url)
@@ -85,7 +86,8 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
         officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
         history=records.history(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
         message=message, body=body or {}, sla=sla_state(item), me=actor.id,
-        certificate=queries.certificate_of(application)), status
+        certificate=queries.certificate_of(application),
+        may_recall=item.closed_by_id == actor.id and queries.recallable(actor, application) is not None), status
 
 
 @officer_bp.get("/tasks/<int:item_id>")
@@ -181,3 +183,33 @@ def reassign(item_id):
         return redirect(url_for("officer.task", item_id=item_id))
     flash(_("The task was given to %(name)s.", name=item.assignee.name if item.assignee else ""), "success")
     return redirect(url_for("officer.task", item_id=item_id))
+
+
+@officer_bp.route("/applications/<ain>/recall", methods=["GET", "POST"])
+@page_access(roles=OFFICERS)
+def recall(ain):
+    """The officer who acted last pulls the application back before the next officer acts."""
+    from ..errors import NotFound
+    from ..intake.recall import CannotRecall, recall as recall_application
+    actor = current_actor()
+    application = records.find_by_ain(ain)
+    if application is None or not records.can_view(actor, application):
+        raise NotFound(_("There is no such application that you may see."))
+    last = queries.recallable(actor, application)
+    errors, status, message = {}, 200, None
+    if request.method == "POST":
+        try:
+            recall_application(actor, application.ain, {"remarks": request.form.get("remarks", "")},
+                               current_app.config)
+        except Invalid as exc:
+            errors, status = exc.fields, 422
+            message = _("Please correct the fields marked below.")
+        except CannotRecall:
+            errors, status, last = {}, 409, None
+        else:
+            flash(_("%(ain)s was recalled; the step is yours again.", ain=application.ain), "success")
+            reopened = queries.open_item_held_by(application, actor.id)
+            return redirect(url_for("officer.task", item_id=reopened.id) if reopened else
+                            url_for("applicant.detail", ain=application.ain))
+    return render_template("officer/recall.html", application=application, last=last, errors=errors,
+                           message=message, remarks=request.form.get("remarks", "")), status

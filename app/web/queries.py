@@ -87,3 +87,58 @@ def certificate_public(uin: str) -> Certificate | None:
     if not cleaned or len(cleaned) > 16:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.uin == cleaned))
+
+
+#: Lanes of the applicant's side: their tasks are never recalled by an officer (as in app.intake.recall).
+_APPLICANT_LANES = ("CITIZEN", "OPERATOR")
+
+
+def recallable(actor, application) -> WorkItem | None:
+    """The task ``actor`` completed last on the application when they may still recall it (the same
+    conditions ``app.intake.recall.recall`` enforces: nobody acted since, the process runs, the posting
+    is still held), else ``None``. Decides only whether the page offers the button."""
+    if application is None or application.instance is None or application.instance.status != "RUNNING":
+        return None
+    last = db.session.scalar(select(WorkItem).where(
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
+        or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
+        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
+    if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
+        return None
+    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
+        return None
+    return last
+
+
+def my_last_recallable(actor) -> WorkItem | None:
+    """The task the officer completed most recently, when its application can still be recalled."""
+    last = db.session.scalar(select(WorkItem).where(
+        WorkItem.closed_by_id == actor.id, or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
+        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
+    if last is None:
+        return None
+    found = recallable(actor, last.application)
+    return found if found is not None and found.id == last.id else None
+
+
+def may_revoke(actor, certificate: Certificate) -> bool:
+    """Whether the page offers the revoke form: a VALID certificate of the DM's district
+    (``app.certificates.lookup.revoke`` decides again)."""
+    return certificate is not None and certificate.status == "VALID" and is_dm_of_district(actor, certificate)
+
+
+def is_dm_of_district(actor, certificate: Certificate) -> bool:
+    """A current DM posting in the district where the certificate's applicant lives."""
+    district = certificate.application.location.ancestor_at("DISTRICT")
+    if district is None:
+        return False
+    now = clock.now()
+    return any(p.role == "DM" and p.office is not None and p.office.location_id == district.id
+               and (p.valid_from is None or clock.as_utc(p.valid_from) <= now)
+               and (p.valid_to is None or clock.as_utc(p.valid_to) > now) for p in actor.user.postings)
+
+
+def open_item_held_by(application, user_id: int) -> WorkItem | None:
+    return db.session.scalar(select(WorkItem).where(
+        WorkItem.application_id == application.id, WorkItem.closed_at.is_(None), WorkItem.assignee_id == user_id)
+        .order_by(WorkItem.id.desc()).limit(1))
