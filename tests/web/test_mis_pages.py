@@ -38,3 +38,30 @@ def test_jurisdiction_limits_what_each_office_sees(pages, api):
 def test_dates_limit_the_period(pages, api):
     submit_residential(api)
     assert _figure(text(pages.get("/mis/?from=2000-01-01&to=2000-12-31", user="dm.murshidabad")), "received") == "0"
+
+
+def test_the_dashboard_shows_the_reports_areas_figures(pages, api):
+    """The rows are those of GET /api/v1/reports/summary (the SLA engineer's SQL), Bengali names added."""
+    import re
+    ains = [submit_residential(api), submit_residential(api, lgd_code="131011")]
+    act(api, "bdo.domkal", ains[0], "verify")
+    act(api, "bdo.domkal", ains[0], "approve")
+    report = api.get("/api/v1/reports/summary?by=block", user="dm.murshidabad").get_json()["items"]
+    html = text(pages.get("/mis/?by=block", user="dm.murshidabad"))
+    for row in report:
+        cells = re.search(rf'data-key="{row["key"]}"><th scope="row">[^<]*</th>((?:<td>[^<]*</td>){{5}})', html)
+        assert cells, row
+        assert re.findall(r"<td>([^<]*)</td>", cells.group(1)) == [
+            str(row[k]) for k in ("received", "pending", "delivered", "rejected", "overdue")]
+    assert _figure(html, "delivered") == str(sum(r["delivered"] for r in report)) == "1"
+    pages.post("/language", data={"lang": "bn", "next": "/"}, user="dm.murshidabad")
+    bn = text(pages.get("/mis/?by=block", user="dm.murshidabad"))
+    assert "ডোমকল" in bn and _figure(bn, "received") == "২"
+
+
+def test_a_malformed_date_is_named_beside_its_field(pages, api):
+    submit_residential(api)
+    r = pages.get("/mis/?from=05-01-2026", user="dm.murshidabad")
+    html = text(r)
+    assert r.status_code == 422 and 'id="from-error">must be a valid date' in html
+    assert _figure(html, "received") == "1"  # the whole period is shown meanwhile
