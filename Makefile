@@ -24,9 +24,10 @@ run: $(STAMP)
 	$(VENV)/bin/flask demo users
 	$(VENV)/bin/flask serve
 
-## test: the whole suite on SQLite and, where PostgreSQL answers, again on PostgreSQL
+## test: the whole suite on SQLite, the browser tests, and, where PostgreSQL answers, again on PostgreSQL
 test: $(STAMP)
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-e2e
 	@if $(PY) -m tests.pg_available "$(PG_TEST_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	else \
@@ -35,11 +36,15 @@ test: $(STAMP)
 	fi
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/e2e
+
+# Browser tests in their own process: Playwright's event loop must not leak into the other tests.
+test-e2e: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests/e2e
 
 test-postgres: $(STAMP)
 	$(PY) -m tests.pg_available "$(PG_TEST_URL)" --create
-	PRAVAH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider -m "not sqlite_only" tests
+	PRAVAH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -q -p no:cacheprovider -m "not sqlite_only" tests --ignore=tests/e2e
 
 bench: $(STAMP)
 	$(PY) bench/engine_roundtrip.py

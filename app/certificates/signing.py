@@ -15,6 +15,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
+from . import loopsafe
+
 #: Room for the CMS blob. Fixed, so pyHanko skips its dry-run signature to estimate it; a B-T
 #: timestamp token with its chain adds a few kB.
 BYTES_RESERVED = 16384
@@ -155,6 +157,6 @@ def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), tim
                                    timestamper=timestamper)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out,
-                        bytes_reserved=BYTES_RESERVED_TIMESTAMPED if timestamper else BYTES_RESERVED)
+    loopsafe.call(pdf_signer.sign_pdf, writer, output=out,
+                  bytes_reserved=BYTES_RESERVED_TIMESTAMPED if timestamper else BYTES_RESERVED)
     return out.getvalue()

@@ -6,6 +6,8 @@ import io
 
 from asn1crypto import pem, x509 as asn1_x509
 
+from . import loopsafe
+
 
 def _load_roots(trust_root) -> list:
     items = trust_root if isinstance(trust_root, (list, tuple)) else [trust_root]
@@ -48,7 +50,7 @@ def verify_pdf(pdf_bytes: bytes, trust_root) -> dict:
             return result
         context = ValidationContext(trust_roots=_load_roots(trust_root), allow_fetching=False,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(sigs[0], context)
+        status = loopsafe.call(validate_pdf_signature, sigs[0], context)
     except Exception as exc:  # noqa: BLE001
         # Any parse failure of a tampered file is a verdict, not a crash.
         result["error"] = f"{type(exc).__name__}: {exc}"
