@@ -2,7 +2,8 @@
 
 The pages call the same operations as the JSON API (never the API over HTTP). Each area is a
 blueprint: ``public`` (catalogue, track, verify), ``auth`` (login, language), ``applicant`` (apply,
-my applications — citizens and operators), ``officer`` (inbox, tasks, recall), ``district`` (complaints, certificate revocation), ``mis`` (dashboards).
+my applications — citizens and operators), ``officer`` (inbox, tasks, recall), ``district``
+(complaints, certificate revocation), ``mis`` (dashboards).
 """
 from flask import Flask, request
 from flask_babel import gettext

@@ -179,6 +179,15 @@ def test_bdo_forwards_eo_reports_bdo_approves(browser_as, server):
     actions = [row[0] for row in server.query(
         "SELECT action FROM audit_event WHERE object_key = ? ORDER BY id", ain)]
     assert actions[:4] == ["submitted", "forward_enquiry", "submit_report", "approve"]
+    if status == "DELIVERED":  # the applicant side rates the delivered service, once
+        operator.goto(f"/applications/{ain}")
+        operator.check("#rating-5")
+        operator.fill("#feedback-comment", "Quick service at the CSC.")
+        operator.get_by_role("button", name="Send feedback").click()
+        operator.wait_for_load_state()
+        assert "5 out of 5" in operator.locator("#feedback-given").inner_text()
+        assert server.query("SELECT f.rating FROM feedback f JOIN application a ON a.id = f.application_id "
+                            "WHERE a.ain = ?", ain) == [(5,)]
 
 
 def test_dm_dashboard_shows_the_database_counts(browser_as, server):

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Certificate, Complaint
+from app.models import AuditEvent, Certificate
 from tests.helpers import act, submit_residential, task_for
 
 from .conftest import text
