@@ -1,5 +1,6 @@
 """Citizen feedback after delivery: the applicant side rates the service once, 1 to 5, with a comment."""
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..audit.operations import record as audit
@@ -51,8 +52,11 @@ def give_feedback(actor, ain: str, payload: dict) -> Feedback:
         raise Conflict("Feedback on this application has already been given.", code="feedback_exists")
     feedback = Feedback(application_id=application.id, service_id=application.service_id, rating=rating,
                         comment=comment, given_at=clock.now(), given_by_id=actor.id)
-    db.session.add(feedback)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a feedback sent at the same moment hits the unique key: 409, not 500
+            db.session.add(feedback)
+    except IntegrityError:
+        raise Conflict("Feedback on this application has already been given.", code="feedback_exists") from None
     audit("feedback", "application", application.ain, actor=actor, role=actor.primary_role,
           stage=application.stage, remarks=comment, data={"rating": rating})
     return feedback

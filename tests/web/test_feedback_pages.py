@@ -92,3 +92,13 @@ def test_mis_shows_the_average_rating_per_service(pages, api):
     assert csv[1].startswith("residential_edistrict,") and csv[1].endswith(",3.5,2")
     # outside the jurisdiction nothing is counted
     assert 'data-rating="3.5"' not in text(pages.get("/mis/?by=service", user="dm.north24parganas"))
+
+
+def test_a_feedback_racing_past_the_check_gets_409_from_the_unique_key(api, app, monkeypatch):
+    ain = delivered(api)
+    assert api.post(f"/api/v1/applications/{ain}/feedback", json={"rating": 3}, user=OPERATOR).status_code == 201
+    import app.intake.feedback as feedback_ops
+    monkeypatch.setattr(feedback_ops, "feedback_of", lambda application: None)  # as if sent at the same moment
+    r = api.post(f"/api/v1/applications/{ain}/feedback", json={"rating": 1}, user=OPERATOR)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "feedback_exists"
+    assert feedback_count(app) == 1
