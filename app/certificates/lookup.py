@@ -159,8 +159,7 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     :raises Invalid: no reason given. :raises Conflict: already revoked.
     """
     certificate = get(raw_uin)
-    district = certificate.application.location.ancestor_at("DISTRICT")
-    if district is None or not _is_dm_of(actor, district, now):
+    if not is_dm_of_district(actor, certificate, now):
         raise Forbidden("Only the District Magistrate of the district where the applicant lives may "
                         "revoke this certificate.")
     if not isinstance(reason, str) or not reason.strip():
@@ -174,6 +173,17 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
           data={"ain": certificate.application.ain})
     db.session.flush()
     return certificate
+
+
+def is_dm_of_district(actor, certificate: Certificate, now) -> bool:
+    """A current DM posting in the district where the certificate's applicant lives."""
+    district = certificate.application.location.ancestor_at("DISTRICT")
+    return district is not None and _is_dm_of(actor, district, now)
+
+
+def may_revoke(actor, certificate: Certificate | None, now) -> bool:
+    """Whether ``actor`` may revoke ``certificate`` now (what :func:`revoke` enforces, for pages)."""
+    return certificate is not None and certificate.status == "VALID" and is_dm_of_district(actor, certificate, now)
 
 
 def _is_dm_of(actor, district, now) -> bool:

@@ -14,18 +14,30 @@ from ..sla import escalations
 _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
 
-def _visible_filter(actor):
+def visible_filter(actor):
     """Open items in an office where the actor holds the item's role."""
     pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role) for p in actor.user.postings]
     return or_(*pairs) if pairs else false()
 
 
-def inbox(actor, page: int, per_page: int, escalated: bool = False) -> tuple[list[WorkItem], int]:
+def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: str | None = None,
+          task_key: str | None = None, overdue: bool = False) -> tuple[list[WorkItem], int]:
+    """The actor's open tasks, Tatkal first then oldest first, optionally filtered.
+
+    :param escalated: what was escalated to the actor instead of their own queue.
+    :param service: a service key. :param task_key: a BPMN task id. :param overdue: past ``due_at`` only.
+    """
     if escalated:
         return escalations.escalated_inbox(actor, page, per_page)
-    query = (select(WorkItem).where(WorkItem.closed_at.is_(None), _visible_filter(actor),
-                                    or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
-             .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id))
+    query = select(WorkItem).where(WorkItem.closed_at.is_(None), visible_filter(actor),
+                                   or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
+    if service:
+        query = query.join(Application).where(Application.service.has(key=service))
+    if task_key:
+        query = query.where(WorkItem.task_key == task_key)
+    if overdue:
+        query = query.where(WorkItem.due_at < clock.now())
+    query = query.order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
 

@@ -41,16 +41,9 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
     if application is None or not can_view(actor, application):
         raise NotFound("There is no such application that you may see.")
     instance = store.lock(application.process_instance_id)
-    last = db.session.scalar(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
-        or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
-        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
-    if instance.status != "RUNNING":
-        raise CannotRecall("This application has been decided already and cannot be recalled.")
-    if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
-        raise CannotRecall("Only the officer who acted last can recall this application, before anyone acts next.")
-    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
-        raise CannotRecall("You no longer hold the posting in which you acted on this application.")
+    last, refusal = recall_target(actor, application, instance)
+    if refusal:
+        raise CannotRecall(refusal)
     context = ProcessContext(application, actor, clock.now(), settings)
     old_status = application.status
     wf = store.restore(instance, context)
@@ -73,6 +66,28 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
           remarks=remarks.strip(), data={"back_to": last.task_key, "recalled_action": recalled_action})
     return application
 
+
+
+def last_completed(application: Application) -> WorkItem | None:
+    """The work item completed most recently on the application (recalled ones do not count)."""
+    return db.session.scalar(select(WorkItem).where(
+        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
+        or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
+        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
+
+
+def recall_target(actor, application: Application, instance=None) -> tuple[WorkItem | None, str | None]:
+    """``(the task actor may recall, None)`` or ``(None, why not)`` — the rule :func:`recall` enforces,
+    also asked by pages deciding whether to offer the button."""
+    instance = instance or application.instance
+    if instance is None or instance.status != "RUNNING":
+        return None, "This application has been decided already and cannot be recalled."
+    last = last_completed(application)
+    if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
+        return None, "Only the officer who acted last can recall this application, before anyone acts next."
+    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
+        return None, "You no longer hold the posting in which you acted on this application."
+    return last, None
 
 
 def _acted_since_submission(application: Application) -> bool:

@@ -45,10 +45,19 @@ def office_ids(application: Application) -> set[int]:
     return ids
 
 
+#: Officers who see every application of the area their office serves (the DM their district, the
+#: SDO their subdivision…), not only those that passed through their office.
+AREA_ROLES = ("PRADHAN", "BDO", "EO", "SDO", "DM")
+
+
 def can_view(actor, application: Application) -> bool:
     if is_applicant_side(actor, application):
         return True
-    return bool(actor.office_ids() & office_ids(application))
+    if actor.office_ids() & office_ids(application):
+        return True
+    areas = {location.id for location in application.location.ancestors()}
+    return any(p.role in AREA_ROLES and p.office is not None and p.office.location_id in areas
+               for p in actor.user.postings)
 
 
 def work_item_api(item: WorkItem) -> dict:

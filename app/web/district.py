@@ -35,7 +35,7 @@ def _certificate_page(uin_text: str, *, errors=None, reason="", status=200, mess
     certificate = queries.certificate_public(uin_text) if uin_text else None
     actor = current_actor()
     return render_template("officer/certificate.html", uin=uin_text, certificate=certificate,
-                           own=certificate is not None and queries.is_dm_of_district(actor, certificate),
+                           own=certificate is not None and lookup.is_dm_of_district(actor, certificate, clock.now()),
                            may_revoke=certificate is not None and queries.may_revoke(actor, certificate),
                            errors=errors or {}, reason=reason, message=message), status
 

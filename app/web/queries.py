@@ -4,11 +4,14 @@ They take an explicit actor and return rows; no writes.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, or_, select
 
 from .. import clock
 from ..models import Application, Certificate, Location, Posting, User, WorkItem
+from ..certificates import lookup
+from ..inbox import operations as inbox_ops
 from ..extensions import db
+from ..intake.recall import recall_target
 
 
 def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_page: int = 50):
@@ -23,34 +26,17 @@ def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_pa
     return rows, total
 
 
-def _visible(actor):
-    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role) for p in actor.user.postings]
-    return or_(*pairs) if pairs else false()
-
-
 def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
           page: int = 1, per_page: int = 50):
-    """The officer's open tasks like ``app.inbox.operations.inbox`` (Tatkal first, then oldest), filtered."""
-    query = (select(WorkItem).join(Application).where(
-        WorkItem.closed_at.is_(None), _visible(actor),
-        or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id)))
-    if service:
-        query = query.where(Application.service.has(key=service))
-    if task_key:
-        query = query.where(WorkItem.task_key == task_key)
-    if overdue:
-        query = query.where(WorkItem.due_at < clock.now())
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id)
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    """The officer's open tasks, filtered (``app.inbox.operations.inbox``)."""
+    return inbox_ops.inbox(actor, page, per_page, service=service, task_key=task_key, overdue=overdue)
 
 
 def inbox_choices(actor) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """Services and steps present among the officer's open tasks, for the filter menus."""
     rows = db.session.execute(select(WorkItem.task_key, WorkItem.task_name, WorkItem.task_name_bn,
                                      Application.service_id).join(Application)
-                              .where(WorkItem.closed_at.is_(None), _visible(actor)).distinct()).all()
+                              .where(WorkItem.closed_at.is_(None), inbox_ops.visible_filter(actor)).distinct()).all()
     steps = sorted({(r[0], r[1], r[2] or r[1]) for r in rows}, key=lambda s: s[1])
     from ..models import Service
     ids = {r[3] for r in rows}
@@ -89,25 +75,11 @@ def certificate_public(uin: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.uin == cleaned))
 
 
-#: Lanes of the applicant's side: their tasks are never recalled by an officer (as in app.intake.recall).
-_APPLICANT_LANES = ("CITIZEN", "OPERATOR")
-
-
 def recallable(actor, application) -> WorkItem | None:
-    """The task ``actor`` completed last on the application when they may still recall it (the same
-    conditions ``app.intake.recall.recall`` enforces: nobody acted since, the process runs, the posting
-    is still held), else ``None``. Decides only whether the page offers the button."""
-    if application is None or application.instance is None or application.instance.status != "RUNNING":
+    """The task ``actor`` may still recall on the application (``app.intake.recall`` decides), else ``None``."""
+    if application is None:
         return None
-    last = db.session.scalar(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.closed_by_id.is_not(None),
-        or_(WorkItem.outcome.is_(None), WorkItem.outcome != "recalled"))
-        .order_by(WorkItem.closed_at.desc(), WorkItem.id.desc()).limit(1))
-    if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
-        return None
-    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
-        return None
-    return last
+    return recall_target(actor, application)[0]
 
 
 def my_last_recallable(actor) -> WorkItem | None:
@@ -122,20 +94,8 @@ def my_last_recallable(actor) -> WorkItem | None:
 
 
 def may_revoke(actor, certificate: Certificate) -> bool:
-    """Whether the page offers the revoke form: a VALID certificate of the DM's district
-    (``app.certificates.lookup.revoke`` decides again)."""
-    return certificate is not None and certificate.status == "VALID" and is_dm_of_district(actor, certificate)
-
-
-def is_dm_of_district(actor, certificate: Certificate) -> bool:
-    """A current DM posting in the district where the certificate's applicant lives."""
-    district = certificate.application.location.ancestor_at("DISTRICT")
-    if district is None:
-        return False
-    now = clock.now()
-    return any(p.role == "DM" and p.office is not None and p.office.location_id == district.id
-               and (p.valid_from is None or clock.as_utc(p.valid_from) <= now)
-               and (p.valid_to is None or clock.as_utc(p.valid_to) > now) for p in actor.user.postings)
+    """Whether the page offers the revoke form (``app.certificates.lookup`` decides)."""
+    return lookup.may_revoke(actor, certificate, clock.now())
 
 
 def open_item_held_by(application, user_id: int) -> WorkItem | None:

@@ -123,3 +123,12 @@ def test_two_officers_completing_at_once_get_one_200_and_one_409(file_database, 
     assert sorted(statuses) == [200, 409]
     history = api.get(f"/api/v1/applications/{ain}/history", user="bdo.domkal").get_json()["items"]
     assert [h["action"] for h in history].count("verify") == 1
+
+
+def test_officers_see_applications_of_their_area_and_no_other(api):
+    ain = submit_residential(api)  # an applicant of Raipur GP, Domkal block, Murshidabad
+    for officer in ("dm.murshidabad", "sdo.domkal", "bdo.domkal", "pradhan.raipur"):
+        assert api.get(f"/api/v1/applications/{ain}", user=officer).status_code == 200, officer
+    for outsider in ("dm.north24parganas", "sdo.barasat", "bdo.jalangi", "pradhan.garaimari",
+                     "analyst.state", "operator.csc-barasat"):
+        assert api.get(f"/api/v1/applications/{ain}", user=outsider).status_code == 404, outsider
