@@ -47,6 +47,10 @@ class Client:
 
 
 def build_app(database: str | None, data_dir: Path):
+    if database and database.startswith("postgres"):
+        from tests.pg_available import main as ensure_database
+        if ensure_database(database, create=True) != 0:
+            raise SystemExit(f"PostgreSQL at {database} does not answer")
     config = TestingConfig()
     config.DATA_DIR = data_dir
     config.use_database(database or f"sqlite:///{data_dir / 'bench.db'}")

@@ -33,8 +33,10 @@ def on_task_opened(application, item) -> None:
 
 def on_task_closed(application, item, actor) -> None:
     now = clock.as_utc(item.closed_at) or clock.now()
-    db.session.execute(update(Escalation).where(Escalation.work_item_id == item.id, Escalation.resolved_at.is_(None))
-                       .values(resolved_at=now).execution_options(synchronize_session=False))
+    if item.escalation_level:  # escalate() raises the level with every escalation row it writes
+        db.session.execute(update(Escalation).where(Escalation.work_item_id == item.id,
+                                                    Escalation.resolved_at.is_(None))
+                           .values(resolved_at=now).execution_options(synchronize_session=False))
     figure = db.session.scalar(select(SlaStep).where(SlaStep.work_item_id == item.id))
     if figure is not None and figure.done_at is None:
         figure.done_at = now
