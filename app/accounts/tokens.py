@@ -36,8 +36,10 @@ def create_api_key(name: str, channel: str, user: User) -> tuple[str, ApiKey]:
 def resolve_bearer(raw: str) -> tuple[User, str | None] | None:
     """The user behind a bearer value and, for an API key, its channel; ``None`` if not valid now."""
     digest = _digest(raw)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest)
-                              .options(joinedload(ApiToken.user)))
+    # One query for token, user and postings (joined rows are folded back by unique()).
+    token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == digest)
+                               .options(joinedload(ApiToken.user).joinedload(User.postings))
+                               ).unique().scalar_one_or_none()
     if token is not None:
         if clock.as_utc(token.expires_at) <= clock.now() or not token.user.active:
             return None

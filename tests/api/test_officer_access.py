@@ -132,3 +132,19 @@ def test_officers_see_applications_of_their_area_and_no_other(api):
     for outsider in ("dm.north24parganas", "sdo.barasat", "bdo.jalangi", "pradhan.garaimari",
                      "analyst.state", "operator.csc-barasat"):
         assert api.get(f"/api/v1/applications/{ain}", user=outsider).status_code == 404, outsider
+
+
+def test_an_officer_with_two_postings_acts_in_both(api, app):
+    """The token query loads every posting (joined rows), not just the first."""
+    from app.models import Office, Posting, User
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "bdo.domkal"))
+        jalangi = db.session.scalar(db.select(Office).where(Office.code == "BDO-JALANGI"))
+        db.session.add(Posting(user_id=user.id, role="BDO", office_id=jalangi.id))
+        db.session.commit()
+    ain_domkal = submit_residential(api)
+    ain_jalangi = submit_residential(api, lgd_code="131011")
+    inbox = {i["ain"] for i in api.get("/api/v1/inbox", user="bdo.domkal").get_json()["items"]}
+    assert {ain_domkal, ain_jalangi} <= inbox
+    me = api.post("/api/v1/auth/token", json={"username": "bdo.domkal", "password": "demo-pass-2026"}).get_json()
+    assert {p["office"]["code"] for p in me["user"]["postings"]} == {"BDO-DOMKAL", "BDO-JALANGI"}
