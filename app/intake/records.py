@@ -6,6 +6,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import Application, AuditEvent, WorkItem
+from ..sla.clock import clock_of, parse
 from . import ain as ain_codes
 from ..notifications.operations import history as notification_history
 
@@ -126,8 +127,14 @@ def track_api(application: Application) -> dict:
 
 
 def expected_by(application: Application):
-    """The published total SLA from submission (the SLA area refines this with working days)."""
-    days = (application.service.sla or {}).get("total_days")
-    if not days or application.status in ("APPROVED", "REJECTED", "DELIVERED"):
+    """When the decision is due: the last step deadline the SLA area computed (working days,
+    holidays, time with the citizen excluded); the published total days from submission until then."""
+    if application.status in ("APPROVED", "REJECTED", "DELIVERED"):
         return None
-    return clock.as_utc(application.submitted_at) + timedelta(days=days)
+    sla = clock_of(application)
+    dues = [parse(step.get("due")) for step in ((sla.deadlines or {}).values() if sla else ())]
+    dues = [due for due in dues if due is not None]
+    if dues:
+        return max(dues)
+    days = (application.service.sla or {}).get("total_days")
+    return clock.as_utc(application.submitted_at) + timedelta(days=days) if days else None

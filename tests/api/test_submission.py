@@ -118,3 +118,21 @@ def test_ain_check_character_catches_every_single_typo_and_neighbour_swap():
             if i + 1 < len(compact) and compact[i] != compact[i + 1]:
                 swapped = compact[:i] + compact[i + 1] + compact[i] + compact[i + 2:]
                 assert ain_codes.normalise(swapped) is None
+
+
+def test_expected_date_counts_working_days_not_calendar_days(api, app):
+    """Submitted on a Friday: the 5-day SLA runs over a Sunday and a fourth Saturday off, so the
+    expected date is later than five calendar days (it is the SLA area's last step deadline)."""
+    import time_machine
+    from datetime import datetime, timedelta, timezone
+    with time_machine.travel(datetime(2026, 11, 20, 5, 0, tzinfo=timezone.utc), tick=False):
+        ain = submit_residential(api)
+    body = api.get(f"/api/v1/track/{ain}").get_json()
+    expected = datetime.fromisoformat(body["expected_by"])
+    submitted = datetime.fromisoformat(body["submitted_at"])
+    assert expected - submitted > timedelta(days=5)
+    with app.app_context():
+        from app.sla.clock import clock_of, parse
+        application = db.session.scalar(select(Application).where(Application.ain == ain))
+        last_due = max(parse(step["due"]) for step in clock_of(application).deadlines.values())
+    assert expected == last_due
