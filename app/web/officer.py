@@ -6,10 +6,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from .. import clock
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, NotFound
 from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
+from ..inbox import reassign as reassigning
+from ..inbox.reassign import may_reassign
 from ..intake import records
+from ..intake.recall import CannotRecall, recall as recall_application
+from ..sla import escalations as sla
 from . import forms, queries
 from .access import OFFICERS, current_actor, page_access
 
@@ -75,8 +79,6 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
                        for name, role in ((f, p.get("x-officer-role")) for f, p in
                                           (schema.get("properties") or {}).items() if isinstance(p, dict))
                        if role}
-    from ..inbox.reassign import may_reassign
-    from ..sla import escalations as sla
     actor = current_actor()
     escalation = sla.escalation_api(actor, item)
     return render_template(
@@ -143,7 +145,6 @@ def diagram(item_id):
 @page_access(roles=OFFICERS)
 def escalations():
     """Tasks escalated to me (L1/L2), the most overdue first, with how late each is."""
-    from ..sla import escalations as sla
     actor = current_actor()
     items, total = sla.escalated_inbox(actor, 1, 200)
     rows = [(item, sla.escalation_api(actor, item)) for item in items]
@@ -153,7 +154,6 @@ def escalations():
 @officer_bp.post("/tasks/<int:item_id>/take-over")
 @page_access(roles=OFFICERS)
 def take_over(item_id):
-    from ..sla import escalations as sla
     sla.take_over(current_actor(), item_id)
     flash(_("You have taken over this task."), "success")
     return redirect(url_for("officer.task", item_id=item_id))
@@ -162,7 +162,6 @@ def take_over(item_id):
 @officer_bp.post("/tasks/<int:item_id>/remark")
 @page_access(roles=OFFICERS)
 def remark(item_id):
-    from ..sla import escalations as sla
     try:
         sla.add_remark(current_actor(), item_id, {"remarks": request.form.get("remarks", "")})
     except Invalid:
@@ -175,7 +174,6 @@ def remark(item_id):
 @officer_bp.post("/tasks/<int:item_id>/reassign")
 @page_access(roles=OFFICERS)
 def reassign(item_id):
-    from ..inbox import reassign as reassigning
     try:
         item = reassigning.reassign(current_actor(), item_id, {"username": request.form.get("username", "")})
     except Invalid:
@@ -189,8 +187,6 @@ def reassign(item_id):
 @page_access(roles=OFFICERS)
 def recall(ain):
     """The officer who acted last pulls the application back before the next officer acts."""
-    from ..errors import NotFound
-    from ..intake.recall import CannotRecall, recall as recall_application
     actor = current_actor()
     application = records.find_by_ain(ain)
     if application is None or not records.can_view(actor, application):
