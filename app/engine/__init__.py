@@ -8,6 +8,7 @@ from .dryrun import DryRunResult, build_locator, dry_run, sample_from_schema
 from .errors import InvalidModel, ModelProblem, ScriptsDisabled, TaskNotReady
 from .expressions import UnsafeExpression, check as check_expression
 from .expressions import evaluate
+from .isolate import CheckFailed, CheckTimedOut, run_limited
 from .registry import (ServiceCall, UnknownTopic, register_service, registered_topics,
                        unregister_service)
 from .samples import run_dmn_samples
@@ -18,7 +19,7 @@ from .serializer import SERIALIZER_VERSION, state_version
 __all__ = [
     "Built", "build", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
     "run_dmn_samples", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
-    "UnsafeExpression", "check_expression", "evaluate", "ServiceCall", "UnknownTopic",
+    "UnsafeExpression", "check_expression", "evaluate", "CheckFailed", "CheckTimedOut", "run_limited", "ServiceCall", "UnknownTopic",
     "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",
     "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",
     "next_timer_at", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",

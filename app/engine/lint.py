@@ -1,7 +1,7 @@
 """Deploy-time lint of BPMN and DMN trees (lxml). Every problem carries file, element id, line.
 
 Rules (see docs/engine.md):
-BPMN - no scriptTask / script elements; sequence flows reference existing nodes; every
+BPMN - only the elements and attributes of :mod:`app.engine.allowlist`; no scriptTask / script elements; sequence flows reference existing nodes; every
 condition and timer expression compiles in eval mode and passes the restricted checker;
 service tasks are camunda:type="external" with a camunda:topic in known_topics (when given);
 lanes are named with a known role; user tasks name an existing form (camunda:formKey) and,
@@ -17,7 +17,7 @@ import re
 
 from lxml import etree
 
-from . import expressions
+from . import allowlist, expressions
 from .errors import ModelProblem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -59,6 +59,9 @@ class _Collector:
 def lint_bpmn(file: str, root, *, forms: dict, known_roles: set[str],
               known_topics: set[str] | None, decision_ids: set[str]) -> list[ModelProblem]:
     c = _Collector(file)
+    for el, element_id, message in allowlist.check_bpmn(root):
+        if _local(el) not in ("script", "scriptTask"):  # refused below in plainer words
+            c.add(el, message, element_id)
     for el in root.iter():
         if _local(el) == "script" or (_local(el) == "scriptTask"):
             c.add(el, "script tasks and scripts are not allowed (use a service task)")
@@ -170,6 +173,8 @@ def decision_ids_of(root) -> set[str]:
 
 def lint_dmn(file: str, root) -> list[ModelProblem]:
     c = _Collector(file)
+    for el, element_id, message in allowlist.check_dmn(root):
+        c.add(el, message, element_id)
     for decision in [d for d in root.iter() if _local(d) == "decision"]:
         tables = _dmn_children(decision, "decisionTable")
         if len(tables) != 1:

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from lxml import etree
 from sqlalchemy import func, select
 
@@ -143,29 +144,56 @@ def _problem_dicts(problems) -> list[dict]:
     return [p._asdict() for p in problems]
 
 
+def _checks(service_key: str, files: ModelFiles, seed: dict):
+    """The pure part of :func:`check` (no database): runs in a time-limited child process.
+
+    :returns: ``("invalid", problems)`` or ``("ok", (built, warnings, paths, ends))``.
+    """
+    try:
+        built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
+                             known_roles=set(ROLES), known_topics=engine.registered_topics())
+    except engine.InvalidModel as exc:
+        return "invalid", _problem_dicts(exc.problems)
+    problems = _problem_dicts(engine.run_dmn_samples(files.dmn, files.samples))
+    result = engine.dry_run(built.spec_json, files.forms, seed,
+                            stubs=CORE_DRY_RUN, locate=engine.build_locator(files.bpmn))
+    problems += _problem_dicts(result.problems)
+    if problems:
+        return "invalid", problems
+    warnings = [{"file": next(iter(files.bpmn)), "element_id": eid, "line": None,
+                 "message": "the dry run reached this task on no path"} for eid in result.unreached]
+    warnings += _problem_dicts(result.warnings)
+    return "ok", (built, warnings, result.branches, sorted(result.ends))
+
+
 def check(service_key: str, files: ModelFiles) -> CheckReport:
     """Run the whole deploy pipeline without storing anything.
+
+    The engine's part (build, DMN samples, dry run of every path) runs in a child process limited
+    to ``MODEL_CHECK_SECONDS`` (``engine.run_limited``), so a hostile or huge model cannot hold
+    the worker that received it.
 
     :raises InvalidModel: with every problem found (element id and line where known).
     """
     if service_key not in files.forms:
         raise InvalidModel([{"file": f"forms/{service_key}.json", "element_id": None, "line": None,
                              "message": f"the application form forms/{service_key}.json is missing"}])
+    seed = dry_run_seed(service_key, files.forms)
+    seconds = float(current_app.config.get("MODEL_CHECK_SECONDS", 20.0))
+    bpmn_name = next(iter(files.bpmn), f"{service_key}.bpmn")
     try:
-        built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
-                             known_roles=set(ROLES), known_topics=engine.registered_topics())
-    except engine.InvalidModel as exc:
-        raise InvalidModel(_problem_dicts(exc.problems)) from None
-    problems = _problem_dicts(engine.run_dmn_samples(files.dmn, files.samples))
-    result = engine.dry_run(built.spec_json, files.forms, dry_run_seed(service_key, files.forms),
-                            stubs=CORE_DRY_RUN, locate=engine.build_locator(files.bpmn))
-    problems += _problem_dicts(result.problems)
-    if problems:
-        raise InvalidModel(problems)
-    warnings = [{"file": next(iter(files.bpmn)), "element_id": eid, "line": None,
-                 "message": "the dry run reached this task on no path"} for eid in result.unreached]
-    warnings += _problem_dicts(result.warnings)
-    return CheckReport(built, warnings, result.branches, sorted(result.ends))
+        outcome, value = engine.run_limited(_checks, service_key, files, seed, seconds=seconds)
+    except engine.CheckTimedOut as exc:
+        raise InvalidModel([{"file": bpmn_name, "element_id": None, "line": None,
+                             "message": f"{exc}: simplify the model (fewer paths, smaller tables); "
+                                        "nothing was stored"}]) from None
+    except engine.CheckFailed as exc:
+        raise InvalidModel([{"file": bpmn_name, "element_id": None, "line": None,
+                             "message": f"the model could not be checked ({exc}); nothing was stored"}]) from None
+    if outcome == "invalid":
+        raise InvalidModel(value)
+    built, warnings, paths, ends = value
+    return CheckReport(built, warnings, paths, ends)
 
 
 def _version_sha(built, files: ModelFiles) -> str:

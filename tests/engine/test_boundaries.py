@@ -5,7 +5,7 @@ import ast
 import pathlib
 
 ENGINE = pathlib.Path(__file__).resolve().parents[2] / "app" / "engine"
-ALLOWED_ROOTS = {"SpiffWorkflow", "lxml", "__future__", "ast", "copy", "dataclasses", "functools",
+ALLOWED_ROOTS = {"SpiffWorkflow", "lxml", "__future__", "ast", "multiprocessing", "resource", "os", "traceback", "copy", "dataclasses", "functools",
                  "hashlib", "json", "logging", "re", "threading", "collections", "datetime",
                  "typing", "uuid"}
 
