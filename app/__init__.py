@@ -51,4 +51,6 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(studio_bp)
     from .cli import register_cli
     register_cli(app)
+    from . import safety
+    safety.init_app(app)
     return app

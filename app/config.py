@@ -16,7 +16,13 @@ class Config:
 
     def __init__(self):
         self.DATA_DIR = Path(os.environ.get("PRAVAH_DATA_DIR", ROOT / "instance")).resolve()
-        self.SECRET_KEY = os.environ.get("PRAVAH_SECRET_KEY", "dev-only-secret-change-me")
+        dev = self.ENV_NAME != "production"
+        #: Signs sessions and OTP hashes. Production refuses a missing, weak or repository value (app/safety).
+        self.SECRET_KEY = os.environ.get("PRAVAH_SECRET_KEY") or ("dev-only-secret-change-me" if dev else "")
+        #: Keys the Aadhaar HMAC; kept apart from SECRET_KEY so a leaked session key unmasks nothing.
+        self.AADHAAR_KEY = os.environ.get("PRAVAH_AADHAAR_KEY") or ("dev-only-aadhaar-key-change-me" if dev else "")
+        #: Wall-clock limit of an uploaded model's checks (build, DMN samples, dry run), in a child process.
+        self.MODEL_CHECK_SECONDS = float(os.environ.get("PRAVAH_MODEL_CHECK_SECONDS") or 20)
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{self.DATA_DIR / 'pravah.db'}")
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)

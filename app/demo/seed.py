@@ -107,3 +107,19 @@ def demo_users(password: str) -> list[dict]:
             {"role": p.role, "office_code": p.office.code, "office_name": p.office.name, "level": p.office.level,
              "lgd_code": p.office.location.lgd_code if p.office.location else None} for p in user.postings]})
     return rows
+
+
+def demo_usernames() -> set[str]:
+    """Every username :func:`seed` creates (production refuses to start while any of them exists)."""
+    geo = json.loads(GEOGRAPHY.read_text(encoding="utf-8"))
+    names = {"analyst.state", "admin.state"}
+    for d in geo["districts"]:
+        names.add(f"dm.{d['slug']}")
+        names.update(f"operator.{c['slug']}" for c in d.get("cscs", []))
+        for sd in d["subdivisions"]:
+            names.add(f"sdo.{sd['slug']}")
+            for b in sd["blocks"]:
+                names.update({f"bdo.{b['slug']}", f"eo.{b['slug']}"})
+                for g in b["gps"]:
+                    names.update({f"pradhan.{g['slug']}", f"operator.{g['slug']}"})
+    return names

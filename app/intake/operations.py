@@ -66,7 +66,7 @@ def submit(actor, payload: dict, *, idempotency_key: str | None, settings) -> Ap
         applicant_user_id=actor.id if actor.has_role("CITIZEN") and not actor.channel else None,
         idempotency_key=idempotency_key)
     if applicant.get("aadhaar"):
-        application.aadhaar_masked, application.aadhaar_hash = aadhaar.protect(applicant["aadhaar"], settings["SECRET_KEY"])
+        application.aadhaar_masked, application.aadhaar_hash = aadhaar.protect(applicant["aadhaar"], settings["AADHAAR_KEY"])
     db.session.add(application)
     try:
         with db.session.begin_nested():
