@@ -143,3 +143,5 @@ def register_cli(app) -> None:
     app.cli.add_command(lgd)
     from .catalogue.cli import services
     app.cli.add_command(services)
+    from .audit.cli import init_app as init_audit_cli
+    init_audit_cli(app)

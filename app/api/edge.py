@@ -64,6 +64,27 @@ def page_body(items: list, page: int, per_page: int, total: int) -> dict:
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
+def in_own_transaction(fn) -> tuple[int, object]:
+    """Run ``fn()`` and commit it alone: ``(200, its value)``, or ``(status, error body)`` rolled back.
+
+    For bulk requests, where each item is its own unit of work and one failure must not undo or
+    stop the others. The request's own commit then has nothing left to do.
+    """
+    try:
+        value = fn()
+        db.session.commit()
+        return 200, value
+    except DomainError as exc:
+        db.session.rollback()
+        return exc.status, exc.to_dict()["error"]
+    except IntegrityError:
+        db.session.rollback()
+        return 409, {"code": "conflict", "message": "This conflicts with a change made at the same time. Try again."}
+    except OperationalError:
+        db.session.rollback()
+        return 503, {"code": "busy", "message": "The system is busy. Please try again in a moment."}
+
+
 def base_url() -> str:
     return request.host_url.rstrip("/")
 

@@ -1,10 +1,10 @@
 """Officers' inbox and task actions."""
 from flask import jsonify, request
 
-from ..inbox import operations as inbox
+from ..inbox import bulk, operations as inbox
 from ..sla.escalations import escalation_api
 from . import api_bp
-from .edge import access, base_url, current_actor, json_body, page_body, paging, settings
+from .edge import access, base_url, current_actor, in_own_transaction, json_body, page_body, paging, settings
 
 OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
 
@@ -39,3 +39,26 @@ def release(item_id):
 def complete(item_id):
     application = inbox.complete(current_actor(), item_id, json_body(), settings())
     return jsonify({"ain": application.ain, "status": application.status, "stage": application.stage})
+
+
+@api_bp.post("/tasks/bulk")
+@access(roles=OFFICERS)
+def bulk_complete():
+    """One decision on many tasks of one step; each task in its own transaction, each reported."""
+    actor = current_actor()
+    ids, body = bulk.parse(json_body())
+    results = []
+    for task_id, ain, refused in bulk.in_queue_order(ids):
+        def act(task_id=task_id, refused=refused):
+            if refused is not None:
+                raise refused
+            return inbox.complete(actor, task_id, dict(body), settings())
+        code, value = in_own_transaction(act)
+        if code == 200:
+            results.append({"id": task_id, "ain": value.ain, "status_code": 200, "status": value.status,
+                            "stage": value.stage})
+        else:
+            # a task the officer may not see keeps its application's number to itself
+            results.append({"id": task_id, "ain": ain if code not in (403, 404) else None,
+                            "status_code": code, "error": value})
+    return jsonify({"results": results})

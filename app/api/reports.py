@@ -1,8 +1,10 @@
 """MIS reports within the caller's jurisdiction."""
+from datetime import date
+
 from flask import Response, jsonify, request
 
 from ..errors import Invalid
-from ..reports import steps, summary
+from ..reports import etaal, steps, summary
 from . import api_bp
 from .edge import access, current_actor
 
@@ -29,3 +31,19 @@ def report_summary():
 def application_sla(ain):
     """Each SLA step of one application: due, done, late by, escalations."""
     return jsonify(steps.application_steps(current_actor(), ain))
+
+
+@api_bp.get("/reports/etaal")
+@access(roles=MIS + ("APIKEY",))
+def report_etaal():
+    """e-Taal: e-transactions per service and district on one day (Indian time)."""
+    raw = request.args.get("date", "")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("Give the day as date=YYYY-MM-DD.", fields={"date": "must be a date YYYY-MM-DD"}) from None
+    if not summary.FIRST_YEAR <= day.year <= summary.LAST_YEAR:
+        raise Invalid("Give the day as date=YYYY-MM-DD.", fields={
+            "date": f"must be a date between {summary.FIRST_YEAR} and {summary.LAST_YEAR}"})
+    rows = etaal.counts(current_actor(), day)
+    return jsonify({"items": rows, "page": 1, "per_page": max(len(rows), 1), "total": len(rows), "date": day.isoformat()})

@@ -6,8 +6,9 @@ different objects never contend for a global "last row".
 """
 import hashlib
 import json
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
@@ -51,3 +52,48 @@ def verify_chain(object_type: str, object_key: str) -> bool:
             return False
         prev = event.hash
     return True
+
+
+class BrokenLink(NamedTuple):
+    """The first event of a chain that no longer holds: what it is and why."""
+    event_id: int
+    object_type: str
+    object_key: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"audit_event {self.event_id} ({self.object_type} {self.object_key}): {self.reason}"
+
+
+def chain_count() -> int:
+    """How many chains (objects) the trail holds — for a progress bar."""
+    return db.session.scalar(select(func.count()).select_from(
+        select(AuditEvent.object_type, AuditEvent.object_key).distinct().subquery())) or 0
+
+
+def verify_all(progress=None) -> BrokenLink | None:
+    """Walk every chain in id order; the first event whose hash or link does not hold, else ``None``.
+
+    Streams the trail ordered by object then id (``yield_per``), so memory stays flat on millions of
+    rows. :param progress: called with 1 each time a chain has been checked.
+    """
+    query = (select(AuditEvent).order_by(AuditEvent.object_type, AuditEvent.object_key, AuditEvent.id)
+             .execution_options(yield_per=2000))
+    current, prev = None, None
+    for event in db.session.scalars(query):
+        key = (event.object_type, event.object_key)
+        if key != current:
+            if current is not None and progress:
+                progress(1)
+            current, prev = key, None
+        if event.prev_hash != prev:
+            reason = ("links to a previous event that is not there (a row was removed or reordered)"
+                      if prev is not None or event.prev_hash is not None else "the link to the previous event changed")
+            return BrokenLink(event.id, event.object_type, event.object_key, reason)
+        if _digest(event) != event.hash:
+            return BrokenLink(event.id, event.object_type, event.object_key,
+                              "its content no longer matches its hash (the row was edited)")
+        prev = event.hash
+    if current is not None and progress:
+        progress(1)
+    return None

@@ -27,6 +27,8 @@ PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
 DELIVERED = ("APPROVED", "DELIVERED")
 LEVELS = {"gp": ("GP", "WARD"), "block": ("BLOCK", "MUNICIPALITY"), "district": ("DISTRICT",)}
 IST = ZoneInfo("Asia/Kolkata")
+#: Dates outside these years are typing mistakes (and year 1 would overflow when moved to UTC).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime | None, datetime | None]:
@@ -37,11 +39,16 @@ def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime |
             out.append(None)
             continue
         try:
-            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=IST) + timedelta(days=extra)
-            out.append(clock.as_utc(day))
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=IST)
         except ValueError:
             errors[name] = "must be a date YYYY-MM-DD"
             out.append(None)
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = f"must be a date between {FIRST_YEAR} and {LAST_YEAR}"
+            out.append(None)
+            continue
+        out.append(clock.as_utc(day + timedelta(days=extra)))
     if errors:
         raise Invalid("Give dates as YYYY-MM-DD.", fields=errors)
     return out[0], out[1]

@@ -1,0 +1,50 @@
+"""``flask audit verify`` walks every chain and names the first broken link."""
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import AuditEvent
+from tests.helpers import act
+from tests.services.samples import submit
+
+
+def _events(app, ain):
+    with app.app_context():
+        return [(e.id, e.action) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_key == ain).order_by(AuditEvent.id))]
+
+
+
+def test_an_intact_trail_verifies(api, app):
+    ain = submit(api, "income")
+    act(api, "pradhan.raipur", ain, "approve")
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "every link holds" in result.output
+
+
+def test_an_edited_row_is_named(api, app):
+    ain = submit(api, "income")
+    act(api, "pradhan.raipur", ain, "reject", reason="Income proof is unreadable.")
+    events = _events(app, ain)
+    rejected = next(i for i, action in events if action == "reject")
+    with app.app_context():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == rejected).values(remarks="Approved after all"))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"audit_event {rejected} (application {ain})" in result.output
+    assert "edited" in result.output
+
+
+def test_a_removed_row_is_named_at_the_next_link(api, app):
+    ain = submit(api, "income")
+    act(api, "pradhan.raipur", ain, "approve")
+    events = _events(app, ain)
+    assert [a for _, a in events] == ["submitted", "approve"]
+    removed, following = events[0][0], events[1][0]
+    with app.app_context():
+        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == removed))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"audit_event {following} (application {ain})" in result.output and "removed" in result.output
