@@ -145,3 +145,5 @@ def register_cli(app) -> None:
     app.cli.add_command(services)
     from .audit.cli import init_app as init_audit_cli
     init_audit_cli(app)
+    from .processes.cli import init_app as init_processes_cli
+    init_processes_cli(app)

@@ -15,3 +15,4 @@ from . import otp, admin_notifications  # noqa: E402,F401  (citizen OTP login, o
 from . import documents, complaints, tasks_extra  # noqa: E402,F401  (documents, complaints, reassign, recall)
 from . import certificates  # noqa: E402,F401  (issue 4: certificates, receipt, verification)
 from . import feedback  # noqa: E402,F401  (issue 7: citizen feedback after delivery)
+from . import migration  # noqa: E402,F401  (moving running applications between versions)
