@@ -43,6 +43,8 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(api_bp)
     from .notifications import subscribe as subscribe_notifications
     subscribe_notifications()
+    from .webhooks import init_app as init_webhooks
+    init_webhooks(app)
     from .sla import init_app as init_sla
     init_sla(app)
     from .web import init_web

@@ -16,3 +16,5 @@ from . import documents, complaints, tasks_extra  # noqa: E402,F401  (documents,
 from . import certificates  # noqa: E402,F401  (issue 4: certificates, receipt, verification)
 from . import feedback  # noqa: E402,F401  (issue 7: citizen feedback after delivery)
 from . import migration  # noqa: E402,F401  (moving running applications between versions)
+from . import webhooks  # noqa: E402,F401  (partner webhooks)
+from . import delegations  # noqa: E402,F401  (out-of-office delegation)

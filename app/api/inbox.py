@@ -1,7 +1,7 @@
 """Officers' inbox and task actions."""
 from flask import jsonify, request
 
-from ..inbox import bulk, operations as inbox
+from ..inbox import bulk, delegation, operations as inbox
 from ..sla.escalations import escalation_api
 from . import api_bp
 from .edge import access, base_url, current_actor, in_own_transaction, json_body, page_body, paging, settings
@@ -16,6 +16,9 @@ def list_inbox():
     escalated = request.args.get("escalated", "").lower() in ("true", "1", "yes")
     items, total = inbox.inbox(current_actor(), page, per_page, escalated=escalated)
     rows = [inbox.item_api(i, base_url()) for i in items]
+    behalf = delegation.on_behalf_map(current_actor())
+    for row, item in zip(rows, items):   # a delegate's inbox says whose queue each task is from
+        row["delegated_from"] = behalf.get((item.office_id, item.role))
     if escalated:   # how late it is and at which level it reached me
         for row, item in zip(rows, items):
             row["escalation"] = escalation_api(current_actor(), item)

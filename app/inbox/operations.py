@@ -10,13 +10,20 @@ from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..models import Application, Posting, User, WorkItem
 from ..processes import runner, store
 from ..sla import escalations
+from . import delegation
 
 _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
 
 def visible_filter(actor):
-    """Open items in an office where the actor holds the item's role."""
-    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role) for p in actor.user.postings]
+    """Open items in an office where the actor holds the item's role, or in a queue delegated to them
+    today (with the tasks its delegator holds)."""
+    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role,
+                  or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
+             for p in actor.user.postings]
+    pairs += [and_(WorkItem.office_id == d.office_id, WorkItem.role == d.role,
+                   or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id.in_((actor.id, d.delegator_id))))
+              for d in delegation.active_for(actor.id)]
     return or_(*pairs) if pairs else false()
 
 
@@ -29,8 +36,7 @@ def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: 
     """
     if escalated:
         return escalations.escalated_inbox(actor, page, per_page)
-    query = select(WorkItem).where(WorkItem.closed_at.is_(None), visible_filter(actor),
-                                   or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
+    query = select(WorkItem).where(WorkItem.closed_at.is_(None), visible_filter(actor))
     if service:
         query = query.join(Application).where(Application.service.has(key=service))
     if task_key:
@@ -47,6 +53,7 @@ def get_item(actor, item_id: int) -> WorkItem:
     if item is None:
         raise NotFound("There is no such task.")
     if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings) \
+            and delegation.acting_for(actor, item.office_id, item.role) is None \
             and not escalations.holds_escalation(actor, item):
         raise Forbidden("This task is not in your jurisdiction or role.")
     return item
@@ -95,7 +102,8 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     item = get_item(actor, item_id)
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
-    if item.assignee_id not in (None, actor.id):
+    on_behalf_of = delegation.acting_for(actor, item.office_id, item.role)
+    if item.assignee_id not in (None, actor.id) and not (on_behalf_of and item.assignee.username == on_behalf_of):
         raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
                        assignee=item.assignee.username)
     application = item.application
@@ -131,7 +139,8 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     runner.complete_item(item, actor, variables, outcome=action_key, settings=settings, instance=instance)
     audit(action_key, "application", application.ain, actor=actor, role=item.role, stage=stage,
           remarks=body.get("reason") or body.get("remarks"),
-          data={k: v for k, v in {"fifo_override_reason": body.get("fifo_override_reason"), **data}.items() if v})
+          data={k: v for k, v in {"fifo_override_reason": body.get("fifo_override_reason"),
+                                  "on_behalf_of": on_behalf_of, **data}.items() if v})
     return application
 
 

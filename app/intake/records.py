@@ -112,9 +112,9 @@ def history(application: Application) -> list[dict]:
 
 
 def _out_of_turn(event) -> dict:
-    """The reason an officer gave for acting out of FIFO order, when there was one."""
-    reason = (event.data or {}).get("fifo_override_reason") if isinstance(event.data, dict) else None
-    return {"fifo_override_reason": reason} if reason else {}
+    """The reason an officer gave for acting out of FIFO order, and whose queue a delegate worked."""
+    data = event.data if isinstance(event.data, dict) else {}
+    return {k: data[k] for k in ("fifo_override_reason", "on_behalf_of") if data.get(k)}
 
 
 def track_api(application: Application) -> dict:

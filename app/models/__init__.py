@@ -13,3 +13,5 @@ from .otp import OtpChallenge, VerifiedMobile  # noqa: F401
 from .sla import Holiday, SlaClock, SlaStep, Escalation, TaskRemark  # noqa: F401
 from .complaint import Complaint  # noqa: F401
 from .feedback import Feedback  # noqa: F401
+from .partner import Webhook  # noqa: F401
+from .delegation import Delegation  # noqa: F401

@@ -186,9 +186,18 @@ def message_id(message, domain: str) -> str:
 
 
 _BACKENDS = {"console": ConsoleBackend, "twilio": TwilioBackend, "smtp": SmtpBackend}
+#: Channels another area delivers itself (``webhook``): channel → factory(settings).
+_CHANNELS: dict = {}
+
+
+def register_channel(channel: str, factory) -> None:
+    """Let an area deliver a channel of its own through the outbox (retries, leases, dead letters)."""
+    _CHANNELS[channel] = factory
 
 
 def backend_for(channel: str, settings):
+    if channel in _CHANNELS:
+        return _CHANNELS[channel](settings)
     name = settings.backends.get(channel, "console")
     cls = _BACKENDS.get(name)
     if cls is None:
