@@ -18,7 +18,9 @@ def import_command(path, skip_bad, offices):
     from .lgd_import import import_text
     with open(path, encoding="utf-8-sig", newline="") as handle:
         text = handle.read()
-    report = import_text(text, skip_bad=skip_bad, offices=offices)
+    rows = max(text.count("\n") - 1, 0)
+    with click.progressbar(length=rows, label="Loading LGD rows", file=sys.stderr) as bar:
+        report = import_text(text, skip_bad=skip_bad, offices=offices, progress=bar.update)
     for line, message in report.bad:
         click.echo(f"{path}:{line}: {message}", err=True)
     if not report.loaded:

@@ -127,8 +127,11 @@ def _row_problem(row: Row) -> str | None:
     return None
 
 
-def import_text(text: str, *, skip_bad: bool = False, offices: bool = False) -> Report:
-    """Check and (when allowed) load the rows; flushes, never commits."""
+def import_text(text: str, *, skip_bad: bool = False, offices: bool = False, progress=None) -> Report:
+    """Check and (when allowed) load the rows; flushes, never commits.
+
+    :param progress: called with 1 after each row is loaded (a progress bar's ``update``).
+    """
     rows, unreadable = read_rows(text)
     problems = dict(unreadable)
     problems.update(check(rows))
@@ -155,6 +158,8 @@ def import_text(text: str, *, skip_bad: bool = False, offices: bool = False) -> 
         db.session.flush()
         if offices and row.level in OFFICES:
             report.offices += _ensure_office(location)
+        if progress:
+            progress(1)
     report.loaded = True
     return report
 

@@ -18,7 +18,9 @@ def import_command(path):
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        added, updated = import_rows(parse_csv(text))
+        rows = parse_csv(text)
+        with click.progressbar(length=len(rows), label="Loading holidays", file=sys.stderr) as bar:
+            added, updated = import_rows(rows, progress=bar.update)
     except Invalid as exc:
         db.session.rollback()
         click.echo(exc.message, err=True)

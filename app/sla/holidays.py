@@ -51,10 +51,12 @@ def parse_csv(text: str) -> list[dict]:
     return rows
 
 
-def import_rows(rows: list[dict]) -> tuple[int, int]:
-    """Insert or rename holidays. :returns: (added, updated)."""
+def import_rows(rows: list[dict], progress=None) -> tuple[int, int]:
+    """Insert or rename holidays. :returns: (added, updated). :param progress: called with 1 per row."""
     added = updated = 0
     for row in rows:
+        if progress:
+            progress(1)
         existing = db.session.scalar(select(Holiday).where(
             Holiday.on_date == row["on_date"], Holiday.state_lgd == row["state_lgd"],
             Holiday.district_lgd == row["district_lgd"]))

@@ -31,6 +31,7 @@ def test_import_loads_every_level_and_is_idempotent(bare_app, tmp_path):
     result = run(bare_app, tmp_path, GOOD)
     assert result.exit_code == 0, result.output
     assert "created 8, updated 0, unchanged 0" in result.output
+    assert "Loading LGD rows" in result.output          # the progress bar (plain label off a terminal)
     with bare_app.app_context():
         ward = db.session.scalar(select(Location).where(Location.lgd_code == "80101"))
         assert [loc.level for loc in ward.ancestors()] == ["WARD", "MUNICIPALITY", "SUBDIVISION", "DISTRICT", "STATE"]

@@ -91,7 +91,7 @@ def test_cli_moves_every_movable_application(api, app):
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["processes", "migrate", KEY, "--to", str(v2), "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "3 can move" in dry.output
+    assert "3 can move" in dry.output and "Checking 3 applications" in dry.output   # with its progress bar
     moved = runner.invoke(args=["processes", "migrate", KEY, "--to", str(v2)])
     assert moved.exit_code == 0, moved.output
     assert "3 moved" in moved.output
