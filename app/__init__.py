@@ -45,6 +45,8 @@ def create_app(config=None) -> Flask:
     subscribe_notifications()
     from .webhooks import init_app as init_webhooks
     init_webhooks(app)
+    from .payments import init_app as init_payments
+    init_payments(app)
     from .sla import init_app as init_sla
     init_sla(app)
     from .web import init_web

@@ -32,6 +32,10 @@ class Config:
         self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
         self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
         self.PUBLIC_BASE_URL = os.environ.get("PRAVAH_PUBLIC_URL", "http://127.0.0.1:5000")
+        #: Payment gateway for services with a fee (app/payments/gateway.py); unset = no online payment.
+        self.PAYMENT_GATEWAY_URL = os.environ.get("PRAVAH_PAYMENT_GATEWAY_URL") or None
+        self.PAYMENT_GATEWAY_SECRET = os.environ.get("PRAVAH_PAYMENT_GATEWAY_SECRET") or None
+        self.PAYMENT_MERCHANT_ID = os.environ.get("PRAVAH_PAYMENT_MERCHANT_ID") or "PRAVAH"
         self.TOKEN_HOURS = _int("PRAVAH_TOKEN_HOURS", 12)
         self.MAX_UPLOAD_BYTES = _int("PRAVAH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 64 * 1024

@@ -18,3 +18,4 @@ from . import feedback  # noqa: E402,F401  (issue 7: citizen feedback after deli
 from . import migration  # noqa: E402,F401  (moving running applications between versions)
 from . import webhooks  # noqa: E402,F401  (partner webhooks)
 from . import delegations  # noqa: E402,F401  (out-of-office delegation)
+from . import payments  # noqa: E402,F401  (fees: payment, gateway callback, refunds)

@@ -15,3 +15,4 @@ from .complaint import Complaint  # noqa: F401
 from .feedback import Feedback  # noqa: F401
 from .partner import Webhook  # noqa: F401
 from .delegation import Delegation  # noqa: F401
+from .payment import Payment  # noqa: F401
