@@ -19,3 +19,4 @@ from . import migration  # noqa: E402,F401  (moving running applications between
 from . import webhooks  # noqa: E402,F401  (partner webhooks)
 from . import delegations  # noqa: E402,F401  (out-of-office delegation)
 from . import payments  # noqa: E402,F401  (fees: payment, gateway callback, refunds)
+from . import audit  # noqa: E402,F401  (an application's audit trail)

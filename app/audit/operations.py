@@ -97,3 +97,16 @@ def verify_all(progress=None) -> BrokenLink | None:
     if current is not None and progress:
         progress(1)
     return None
+
+
+def trail(object_type: str, object_key: str) -> dict:
+    """An object's events with their before/after values, and whether its chain still holds."""
+    events = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == object_type, AuditEvent.object_key == object_key).order_by(AuditEvent.id)))
+    items = []
+    for e in events:
+        data = dict(e.data) if isinstance(e.data, dict) else {}
+        items.append({"id": e.id, "at": clock.iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
+                      "stage": e.stage, "remarks": e.remarks, "before": data.pop("before", None),
+                      "after": data.pop("after", None), "data": data, "ip": e.ip})
+    return {"items": items, "chain_intact": verify_chain(object_type, object_key)}

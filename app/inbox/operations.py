@@ -68,7 +68,8 @@ def claim(actor, item_id: int) -> WorkItem:
         raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
                        assignee=item.assignee.username)
     item.assignee_id = actor.id
-    audit("claimed", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name)
+    audit("claimed", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name,
+          data={"task_id": item.id, "before": {"assignee": None}, "after": {"assignee": actor.username}})
     return item
 
 
@@ -80,7 +81,8 @@ def release(actor, item_id: int) -> WorkItem:
     if item.assignee_id != actor.id:
         raise Conflict("You do not hold this task.", code="not_held")
     item.assignee_id = None
-    audit("released", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name)
+    audit("released", "application", item.application.ain, actor=actor, role=item.role, stage=item.task_name,
+          data={"task_id": item.id, "before": {"assignee": actor.username}, "after": {"assignee": None}})
     return item
 
 
@@ -135,12 +137,14 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     for text_field in ("remarks", "reason"):
         if body.get(text_field):
             variables[text_field] = body[text_field].strip()
-    stage = item.task_name
+    stage, before = item.task_name, {"status": application.status, "stage": application.stage}
     runner.complete_item(item, actor, variables, outcome=action_key, settings=settings, instance=instance)
     audit(action_key, "application", application.ain, actor=actor, role=item.role, stage=stage,
           remarks=body.get("reason") or body.get("remarks"),
           data={k: v for k, v in {"fifo_override_reason": body.get("fifo_override_reason"),
-                                  "on_behalf_of": on_behalf_of, **data}.items() if v})
+                                  "on_behalf_of": on_behalf_of, **data}.items() if v}
+          | {"task_id": item.id, "before": before,
+             "after": {"status": application.status, "stage": application.stage, "task_data": data}})
     return application
 
 

@@ -44,5 +44,6 @@ def reassign(actor, item_id: int, payload: dict) -> WorkItem:
     db.session.flush()
     db.session.expire(item, ["assignee"])
     audit("reassigned", "application", item.application.ain, actor=actor, role=actor.primary_role,
-          stage=item.task_name, data={"from": previous, "to": target.username, "task_id": item.id})
+          stage=item.task_name, data={"from": previous, "to": target.username, "task_id": item.id,
+                "before": {"assignee": previous}, "after": {"assignee": target.username}})
     return item

@@ -274,12 +274,14 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
 
 
 def _activate(version: ProcessVersion, actor) -> None:
+    previous = None
     for current in db.session.scalars(select(ProcessVersion).where(
             ProcessVersion.process_key == version.process_key, ProcessVersion.status == "active")):
-        current.status = "retired"
+        current.status, previous = "retired", current.version
     version.status = "active"
     db.session.flush()
-    audit("activated", "process_version", f"{version.process_key}:{version.version}", actor=actor)
+    audit("activated", "process_version", f"{version.process_key}:{version.version}", actor=actor,
+          data={"before": {"active_version": previous}, "after": {"active_version": version.version}})
 
 
 def active_version(service_key: str) -> ProcessVersion | None:

@@ -69,7 +69,10 @@ def resubmit(application, actor, form_data: dict, remarks, settings) -> None:
     meta = application.instance.version.task_meta.get(item.task_key, {})
     target = meta.get("properties", {}).get("form_target")
     variables = {"action": "resubmit", target or "form": dict(form_data)}
+    before = dict(application.data or {})
     complete_item(item, actor, variables, outcome="resubmit", settings=settings)
     application.data = dict(form_data)
+    changed = sorted(k for k in set(before) | set(form_data) if before.get(k) != form_data.get(k))
     audit("resubmitted", "application", application.ain, actor=actor, role=actor.primary_role,
-          stage=application.stage, remarks=remarks)
+          stage=application.stage, remarks=remarks,
+          data={"before": {k: before.get(k) for k in changed}, "after": {k: form_data.get(k) for k in changed}})

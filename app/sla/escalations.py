@@ -72,7 +72,8 @@ def take_over(actor, item_id: int) -> WorkItem:
     db.session.flush()
     db.session.expire(item, ["assignee"])
     audit("taken_over", "application", item.application.ain, actor=actor, role=actor.primary_role,
-          stage=item.task_name, data={"from": previous, "task_id": item.id})
+          stage=item.task_name, data={"from": previous, "task_id": item.id,
+                "before": {"assignee": previous}, "after": {"assignee": actor.username}})
     return item
 
 

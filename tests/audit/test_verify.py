@@ -48,3 +48,32 @@ def test_a_removed_row_is_named_at_the_next_link(api, app):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"audit_event {following} (application {ain})" in result.output and "removed" in result.output
+
+
+def test_the_audit_trail_shows_old_and_new_values(api, app):
+    ain = submit(api, "income")
+    item = api.get("/api/v1/inbox", user="pradhan.raipur").get_json()["items"][0]
+    assert item["ain"] == ain
+    api.post(f"/api/v1/tasks/{item['id']}/claim", user="pradhan.raipur")
+    act(api, "pradhan.raipur", ain, "send_back", remarks="Give the ward number.")
+    form = api.get(f"/api/v1/applications/{ain}", user="operator.raipur").get_json()["data"]
+    r = api.post(f"/api/v1/applications/{ain}/resubmit", user="operator.raipur",
+                 json={"data": {**form, "address": "Village Raipur, ward 4"}})
+    assert r.status_code == 200, r.get_json()
+    body = api.get(f"/api/v1/applications/{ain}/audit", user="bdo.domkal").get_json()
+    assert body["chain_intact"] is True
+    by_action = {e["action"]: e for e in body["items"]}
+    assert (by_action["claimed"]["before"], by_action["claimed"]["after"]) == (
+        {"assignee": None}, {"assignee": "pradhan.raipur"})
+    assert by_action["send_back"]["before"]["status"] == "SUBMITTED"
+    assert by_action["send_back"]["after"]["status"] == "SENT_BACK"
+    assert by_action["resubmitted"]["before"] == {"address": form["address"]}
+    assert by_action["resubmitted"]["after"] == {"address": "Village Raipur, ward 4"}
+    assert api.get(f"/api/v1/applications/{ain}/audit", user="operator.raipur").status_code == 403
+    assert api.get(f"/api/v1/applications/{ain}/audit", user="bdo.barasat1").status_code == 404
+    assert api.get(f"/api/v1/applications/{ain}/audit", user="admin.state").get_json()["chain_intact"] is True
+    with app.app_context():
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == by_action["claimed"]["id"])
+                           .values(actor="someone.else"))
+        db.session.commit()
+    assert api.get(f"/api/v1/applications/{ain}/audit", user="admin.state").get_json()["chain_intact"] is False
