@@ -19,7 +19,9 @@ from .. import clock
 from ..errors import Invalid
 from ..extensions import db
 from ..models import Application, Location, Office, Service, SlaStep, User, WorkItem
+from . import officers
 from .jurisdiction import jurisdiction_of
+from .sql import count_where, seconds_between
 
 GROUPS = ("gp", "block", "district", "service", "office", "officer")
 FIELDS = ("key", "name", "received", "pending", "delivered", "rejected", "overdue", "avg_days", "on_time_pct")
@@ -54,14 +56,6 @@ def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime |
     return out[0], out[1]
 
 
-def _seconds(later, earlier):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
-
-def _count(condition):
-    return func.sum(case((condition, 1), else_=0))
 
 
 def summary(actor, by: str, date_from: str | None = None, date_to: str | None = None) -> list[dict]:
@@ -76,10 +70,10 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
     late = exists().where(WorkItem.application_id == Application.id, WorkItem.closed_at.is_(None),
                           WorkItem.due_at < now)
     decided = Application.decided_at.is_not(None)
-    query = select(group, func.count(), _count(Application.status.in_(PENDING)),
-                   _count(Application.status.in_(DELIVERED)), _count(Application.status == "REJECTED"),
-                   _count(late), func.sum(case((decided, _seconds(Application.decided_at, Application.submitted_at)),
-                                               else_=0)), _count(decided)).where(scope.applications())
+    query = select(group, func.count(), count_where(Application.status.in_(PENDING)),
+                   count_where(Application.status.in_(DELIVERED)), count_where(Application.status == "REJECTED"),
+                   count_where(late), func.sum(case((decided, seconds_between(Application.decided_at, Application.submitted_at)),
+                                               else_=0)), count_where(decided)).where(scope.applications())
     if start:
         query = query.where(Application.submitted_at >= start)
     if end:
@@ -106,7 +100,7 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
 
 
 def _step_counts(group, scope, start, end):
-    query = (select(group, _count(SlaStep.done_at.is_not(None)), _count(SlaStep.late_seconds == 0))
+    query = (select(group, count_where(SlaStep.done_at.is_not(None)), count_where(SlaStep.late_seconds == 0))
              .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
     if start:
         query = query.where(Application.submitted_at >= start)
@@ -143,10 +137,10 @@ def _by_step(scope, by: str, start, end) -> list[dict]:
     key_col = SlaStep.office_id if by == "office" else SlaStep.officer_id
     done = SlaStep.done_at.is_not(None)
     late = (SlaStep.late_seconds > 0) | (SlaStep.done_at.is_(None) & (SlaStep.due_at < now))
-    query = (select(key_col, func.count(), _count(SlaStep.done_at.is_(None)), _count(done),
-                    _count(SlaStep.outcome == "reject"), _count(late),
-                    func.sum(case((done, _seconds(SlaStep.done_at, SlaStep.opened_at)), else_=0)),
-                    _count(SlaStep.late_seconds == 0))
+    query = (select(key_col, func.count(), count_where(SlaStep.done_at.is_(None)), count_where(done),
+                    count_where(SlaStep.outcome == "reject"), count_where(late),
+                    func.sum(case((done, seconds_between(SlaStep.done_at, SlaStep.opened_at)), else_=0)),
+                    count_where(SlaStep.late_seconds == 0))
              .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
     if by == "officer":
         query = query.where(SlaStep.officer_id.is_not(None))
@@ -157,6 +151,7 @@ def _by_step(scope, by: str, start, end) -> list[dict]:
     rows = db.session.execute(query.group_by(key_col)).all()
     model = Office if by == "office" else User
     labels = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows if r[0]])))}
+    more = officers.extras(scope, [r[0] for r in rows if r[0]], start, end) if by == "officer" else {}
     out = []
     for key_id, received, pending, delivered, rejected, overdue, seconds, on_time in rows:
         who = labels.get(key_id)
@@ -164,7 +159,8 @@ def _by_step(scope, by: str, start, end) -> list[dict]:
         out.append({"key": key, "name": who.name if who else "-", "received": received, "pending": int(pending or 0),
                     "delivered": int(delivered or 0), "rejected": int(rejected or 0), "overdue": int(overdue or 0),
                     "avg_days": round(float(seconds or 0) / delivered / 86400, 2) if delivered else None,
-                    "on_time_pct": round(100.0 * int(on_time or 0) / delivered, 1) if delivered else None})
+                    "on_time_pct": round(100.0 * int(on_time or 0) / delivered, 1) if delivered else None,
+                    **more.get(key_id, {})})
     return sorted(out, key=lambda r: (r["name"], r["key"]))
 
 
