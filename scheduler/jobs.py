@@ -31,6 +31,7 @@ class Job:
 JOBS: list[Job] = [
     Job("timer_sweep", "scheduler.sweep:sweep_job", seconds="TIMER_SWEEP_SECONDS"),
     Job("notification_dispatch", "app.notifications.dispatch:dispatch_job", seconds=5),
+    Job("posting_handover", "app.inbox.transfers:handover_job", seconds=300),
 ]
 
 

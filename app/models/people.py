@@ -75,6 +75,8 @@ class Posting(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     valid_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: When the tasks this posting's officer held went to the successor (after ``valid_to``).
+    handed_over_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user = relationship("User", back_populates="postings")
     office = relationship("Office", lazy="joined")
