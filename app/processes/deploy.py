@@ -193,7 +193,19 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
     if outcome == "invalid":
         raise InvalidModel(value)
     built, warnings, paths, ends = value
+    _check_fee(service_key, built, bpmn_name)
     return CheckReport(built, warnings, paths, ends)
+
+
+def _check_fee(service_key: str, built, bpmn_name: str) -> None:
+    """A payment step needs a fee in the catalogue, or every application would stop there."""
+    steps = [eid for eid, meta in built.task_meta.items() if meta.get("topic") == "request_payment"]
+    service = db.session.scalar(select(Service).where(Service.key == service_key))
+    if steps and service is not None and not (service.fee or 0) > 0:
+        raise InvalidModel([{"file": bpmn_name, "element_id": eid, "line": None,
+                             "message": "this step asks for the service's fee, but the catalogue gives the "
+                                        "service no fee; set the fee first (PATCH /api/v1/services/<key>)"}
+                            for eid in steps])
 
 
 def _version_sha(built, files: ModelFiles) -> str:

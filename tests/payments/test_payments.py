@@ -115,3 +115,28 @@ def test_without_a_gateway_the_applicant_is_told_plainly(api, app, fee_service):
     r = api.post(f"/api/v1/applications/{ain}/payment", user="operator.raipur")
     assert r.status_code == 503 and r.get_json()["error"]["code"] == "payment_gateway_unavailable"
     assert api.post(CALLBACK, data=b"{}", headers={"X-Signature": "sha256=00"}).status_code == 401
+
+
+def test_a_payment_step_without_a_fee_is_refused_at_deploy(app, tmp_path):
+    import json
+    from app.processes.deploy import InvalidModel
+    catalogue = json.loads((FIXTURES / "catalogue.json").read_text(encoding="utf-8"))
+    catalogue["services"][0].update(key="trade_noc_free", service_code="015", fee=0)
+    (tmp_path / "catalogue.json").write_text(json.dumps(catalogue), encoding="utf-8")
+    dirs = {kind: tmp_path / kind for kind in ("bpmn", "dmn", "forms")}
+    for path in dirs.values():
+        path.mkdir()
+    (dirs["bpmn"] / "trade_noc_free.bpmn").write_text(
+        (FIXTURES / "trade_noc_fee.bpmn").read_text(encoding="utf-8").replace("trade_noc_fee", "trade_noc_free"))
+    form = json.loads((FIXTURES / "trade_noc_fee.json").read_text(encoding="utf-8"))
+    (dirs["forms"] / "trade_noc_free.json").write_text(json.dumps({**form, "$id": "trade_noc_free"}))
+    for name in ("approval.json", "payment.json"):
+        shutil.copy(ROOT / "forms" / name, dirs["forms"])
+    shutil.copy(ROOT / "dmn" / "processing_office_level.dmn", dirs["dmn"])
+    with app.app_context():
+        load_catalogue(tmp_path / "catalogue.json")
+        with pytest.raises(InvalidModel) as refused:
+            deploy("trade_noc_free", collect_files("trade_noc_free", dirs))
+        [problem] = refused.value.problems
+        assert problem["element_id"] == "request_fee" and "no fee" in problem["message"]
+        db.session.rollback()
