@@ -4,7 +4,8 @@ Knows nothing of Flask or our models. See docs/engine.md.
 """
 from .build import Built, build
 from .diff import diff_models
-from .dryrun import DryRunResult, build_locator, dry_run, sample_from_schema
+from .dryrun import DryRunResult, build_locator, dry_run
+from .form_sample import sample_from_schema
 from .errors import InvalidModel, ModelProblem, ScriptsDisabled, TaskNotReady
 from .expressions import UnsafeExpression, check as check_expression
 from .expressions import evaluate

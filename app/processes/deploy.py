@@ -5,7 +5,7 @@ forms its user tasks name (``camunda:formKey``) plus its application form ``form
 its certificate templates, and the DMN sample rows beside each DMN (``dmn/<name>.samples.json``).
 Deploying identical files again changes nothing.
 
-The pipeline (:func:`check`): application form present → engine build (safe XML, XSD, lint, Spiff
+The pipeline (:func:`check`): application form present → forms checked (:mod:`.form_check`) → engine build (safe XML, XSD, lint, Spiff
 parse) → DMN samples run through the engine → dry run of every path with timers fired and service
 tasks stubbed. :func:`deploy` stores a draft (or active) version only when all of it passes;
 :func:`activate` makes a stored version the one new applications use (running ones keep theirs).
@@ -25,6 +25,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
+from .form_check import check_forms
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -149,11 +150,14 @@ def _checks(service_key: str, files: ModelFiles, seed: dict):
 
     :returns: ``("invalid", problems)`` or ``("ok", (built, warnings, paths, ends))``.
     """
+    form_problems = check_forms(files.forms)
     try:
         built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
                              known_roles=set(ROLES), known_topics=engine.registered_topics())
     except engine.InvalidModel as exc:
-        return "invalid", _problem_dicts(exc.problems)
+        return "invalid", form_problems + _problem_dicts(exc.problems)
+    if form_problems:
+        return "invalid", form_problems
     problems = _problem_dicts(engine.run_dmn_samples(files.dmn, files.samples))
     result = engine.dry_run(built.spec_json, files.forms, seed,
                             stubs=CORE_DRY_RUN, locate=engine.build_locator(files.bpmn))
