@@ -2,7 +2,7 @@
 
 Knows nothing of Flask or our models. See docs/engine.md.
 """
-from .build import Built, build
+from .build import Built, build, sha256_of
 from .diff import diff_models
 from .dryrun import DryRunResult, build_locator, dry_run
 from .form_sample import sample_from_schema
@@ -18,7 +18,7 @@ from .runner import (ReadyTask, Saved, Spec, clear_spec_cache, complete, dump, f
 from .serializer import SERIALIZER_VERSION, state_version
 
 __all__ = [
-    "Built", "build", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
+    "Built", "build", "sha256_of", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
     "run_dmn_samples", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
     "UnsafeExpression", "check_expression", "evaluate", "CheckFailed", "CheckTimedOut", "run_limited", "ServiceCall", "UnknownTopic",
     "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",

@@ -7,12 +7,7 @@ items. A form whose sample still fails its own schema needs ``examples`` on the 
 import copy
 import re
 
-try:  # Python 3.11+: the regular-expression parser the re module itself uses
-    from re import _parser as sre_parse
-    from re import _constants as sre_constants
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants
-    import sre_parse
+from re import _parser as sre_parse  # the parser the re module itself uses (Python 3.11)
 
 _FORMATS = {"date": "2000-01-01", "date-time": "2000-01-01T00:00:00+00:00", "email": "dry.run@example.org"}
 

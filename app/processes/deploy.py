@@ -202,9 +202,18 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
 
 def _version_sha(built, files: ModelFiles) -> str:
     """The engine's hash of the model, extended by templates and samples when there are any."""
+    return _extend_sha(built.sha256, files)
+
+
+def files_sha(files: ModelFiles) -> str:
+    """The hash a version deployed from ``files`` would carry, without building it (cheap)."""
+    return _extend_sha(engine.sha256_of(files.bpmn, files.dmn, files.forms), files)
+
+
+def _extend_sha(model_sha: str, files: ModelFiles) -> str:
     if not files.templates and not files.samples:
-        return built.sha256
-    h = hashlib.sha256(built.sha256.encode())
+        return model_sha
+    h = hashlib.sha256(model_sha.encode())
     h.update(json.dumps([files.templates, files.samples], sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 

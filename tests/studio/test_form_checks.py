@@ -109,3 +109,11 @@ def test_field_order_kept_through_the_studio_page(login):
     page = client.get(f"/studio/{KEY}?version={r.get_json()['version']}").get_data(as_text=True)
     data = json.loads(re.search(r'<script type="application/json" id="studio-data">(.*?)</script>', page, re.S).group(1))
     assert list(data["files"]["forms"][KEY]["properties"]) == order
+
+
+def test_reordering_fields_alone_makes_a_new_version(upload):
+    first = upload.post()
+    assert first.status_code == 201, first.get_json()
+    forms, _order = _reordered()
+    again = upload.post(forms=forms)
+    assert again.status_code == 201 and again.get_json()["version"] == first.get_json()["version"] + 1
