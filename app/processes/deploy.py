@@ -25,6 +25,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
+from . import work_lands
 from .form_check import check_forms
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -35,8 +36,8 @@ class InvalidModel(DomainError):
     status = 422
     code = "invalid_model"
 
-    def __init__(self, problems: list[dict]):
-        super().__init__("The process model has problems; nothing was deployed.", problems=problems)
+    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed."):
+        super().__init__(message, problems=problems)
         self.problems = problems
 
 
@@ -150,7 +151,7 @@ def _checks(service_key: str, files: ModelFiles, seed: dict):
 
     :returns: ``("invalid", problems)`` or ``("ok", (built, warnings, paths, ends))``.
     """
-    form_problems = check_forms(files.forms)
+    form_problems = check_forms(files.forms) + work_lands.lane_problems(files.bpmn)
     try:
         built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
                              known_roles=set(ROLES), known_topics=engine.registered_topics())
@@ -197,6 +198,7 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
     if outcome == "invalid":
         raise InvalidModel(value)
     built, warnings, paths, ends = value
+    warnings += work_lands.stranded_tasks(service_key, built.task_meta, files.dmn, files.bpmn, seed)
     return CheckReport(built, warnings, paths, ends)
 
 
@@ -287,6 +289,16 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
 
 
 def _activate(version: ProcessVersion, actor) -> None:
+    """Make ``version`` the active one, unless some route would leave one of its tasks in nobody's inbox.
+
+    :raises InvalidModel: the stranded tasks (see :mod:`.work_lands`); nothing changes.
+    """
+    files = files_of(version)
+    stranded = work_lands.stranded_tasks(version.process_key, version.task_meta, files.dmn, files.bpmn,
+                                         dry_run_seed(version.process_key, files.forms))
+    if stranded:
+        raise InvalidModel(stranded, message=f"Version {version.version} was not activated: with it, some "
+                                             "applications would wait in nobody's inbox.")
     for current in db.session.scalars(select(ProcessVersion).where(
             ProcessVersion.process_key == version.process_key, ProcessVersion.status == "active")):
         current.status = "retired"
