@@ -155,6 +155,9 @@ class Api:
     def post(self, path, json=None, user=None, **kw):
         return self.client.post(path, json=json, headers=self._headers(user, kw.pop("headers", None)), **kw)
 
+    def patch(self, path, json=None, user=None, **kw):
+        return self.client.patch(path, json=json, headers=self._headers(user, kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def api(client):

@@ -60,3 +60,10 @@ def version_bundle(service, number):
 def create_service():
     service = catalogue.create_service(current_actor(), json_body())
     return jsonify({**service.to_api(), "active": service.active}), 201
+
+
+@api_bp.patch("/services/<key>")
+@access(roles=("ADMIN", "ANALYST"))
+def update_service(key):
+    service = catalogue.update_service(current_actor(), key, json_body())
+    return jsonify({**service.to_api(), "active": service.active})

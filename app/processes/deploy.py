@@ -25,7 +25,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
-from . import work_lands
+from . import published_sla, work_lands
 from .form_check import check_forms
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -305,6 +305,19 @@ def _activate(version: ProcessVersion, actor) -> None:
     version.status = "active"
     db.session.flush()
     audit("activated", "process_version", f"{version.process_key}:{version.version}", actor=actor)
+    _publish_sla(version, files, actor)
+
+
+def _publish_sla(version: ProcessVersion, files: ModelFiles, actor) -> None:
+    """The catalogue's published SLA follows the escalation matrix of the version made active."""
+    service = db.session.scalar(select(Service).where(Service.key == version.process_key))
+    derived = published_sla.derive(version.process_key, version.task_meta, files.dmn,
+                                   service.sla if service is not None else None)
+    if service is None or derived is None or derived == service.sla:
+        return
+    service.sla = derived
+    audit("sla_published", "service", service.key, actor=actor,
+          data={"version": version.version, "total_days": derived["total_days"]})
 
 
 def active_version(service_key: str) -> ProcessVersion | None:

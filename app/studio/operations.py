@@ -7,11 +7,11 @@ import json
 
 from sqlalchemy import select
 
-from .. import engine
 from ..errors import Invalid, NotFound, TooLarge
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..processes import deploy as pipeline
+from . import version_diff
 
 #: Caps on what one save or upload may carry (each XML file is also capped at 2 MB by the engine).
 MAX_FILES = 40
@@ -186,5 +186,5 @@ def activate(actor, service_key: str, number: int) -> ProcessVersion:
 
 
 def diff(service_key: str, old: int, new: int) -> dict:
-    a, b = pipeline.get_version(service_key, old), pipeline.get_version(service_key, new)
-    return {"from": old, "to": new, **engine.diff_models(a.bpmn_xml, b.bpmn_xml)}
+    """Everything activating ``new`` instead of ``old`` would change (see :mod:`.version_diff`)."""
+    return version_diff.diff(service_key, old, new)
