@@ -25,7 +25,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
-from . import published_sla, work_lands
+from . import import_advice, published_sla, work_lands
 from .form_check import check_forms
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -36,9 +36,12 @@ class InvalidModel(DomainError):
     status = 422
     code = "invalid_model"
 
-    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed."):
-        super().__init__(message, problems=problems)
+    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed.",
+                 advice: list[str] | None = None):
+        extra = {"advice": advice} if advice else {}
+        super().__init__(message, problems=problems, **extra)
         self.problems = problems
+        self.advice = advice or []
 
 
 @dataclass
@@ -180,6 +183,17 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
 
     :raises InvalidModel: with every problem found (element id and line where known).
     """
+    try:
+        return _check(service_key, files)
+    except InvalidModel as exc:
+        bpmn = next(iter(files.bpmn.values()), b"")
+        exc.advice = import_advice.advise(bpmn, service_key, engine.registered_topics())
+        if exc.advice:
+            exc.extra["advice"] = exc.advice
+        raise
+
+
+def _check(service_key: str, files: ModelFiles) -> CheckReport:
     if service_key not in files.forms:
         raise InvalidModel([{"file": f"forms/{service_key}.json", "element_id": None, "line": None,
                              "message": f"the application form forms/{service_key}.json is missing"}])

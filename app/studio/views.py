@@ -81,7 +81,7 @@ def validate(service):
     try:
         return jsonify(studio.validate(current_actor(), service, files))
     except InvalidModel as exc:
-        return jsonify({"ok": False, "problems": exc.problems, "warnings": []})
+        return jsonify({"ok": False, "problems": exc.problems, "warnings": [], "advice": exc.advice})
 
 
 @studio_bp.post("/<service>/drafts")
