@@ -66,6 +66,8 @@ def modeller(service):
                  "activate": url_for("studio.activate", service=service, number=0),
                  "diff": url_for("studio.diff", service=service, number=0),
                  "preview": url_for("studio.preview_form", service=service),
+                 # the certificate area's analyst-only preview of a version's template from sample data
+                 "certificate_preview": url_for("studio.modeller", service=service) + "/certificate-preview",
                  "camunda": url_for("static", filename="vendor/camunda-bpmn-moddle/camunda.json"),
                  "dmnjs": url_for("static", filename="vendor/dmn-js/dmn-modeler.production.min.js")},
     }
