@@ -294,12 +294,19 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
     if version.status != "active":
         _activate(version, actor)
     service = db.session.scalar(select(Service).where(Service.key == service_key))
-    if service is not None and not service.active and service_key in (version.forms or {}) \
-            and f"{service_key}.html" in (version.certificate_templates or {}):
+    if opens_service(service, version):
         service.active = True
         audit("opened", "service", service_key, actor=actor, data={"version": version.version})
     db.session.flush()
     return version
+
+
+def opens_service(service: Service | None, version: ProcessVersion) -> bool:
+    """Whether activating ``version`` opens a catalogue entry that is not open yet: it carries the
+    service's application form and certificate template."""
+    key = version.process_key
+    return (service is not None and not service.active and key in (version.forms or {})
+            and f"{key}.html" in (version.certificate_templates or {}))
 
 
 def _activate(version: ProcessVersion, actor) -> None:

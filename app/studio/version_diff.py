@@ -62,9 +62,7 @@ def _catalogue_diff(new_version: ProcessVersion, new_files) -> list[dict]:
     derived = published_sla.derive(new_version.process_key, new_version.task_meta, new_files.dmn, service.sla)
     if derived is not None and published_sla.numbers(derived) != published_sla.numbers(service.sla):
         out.append({"field": "sla", "from": service.sla, "to": derived})
-    opens = (not service.active and new_version.process_key in (new_version.forms or {})
-             and f"{new_version.process_key}.html" in (new_version.certificate_templates or {}))
-    if opens:
+    if pipeline.opens_service(service, new_version):
         out.append({"field": "active", "from": False, "to": True})
     return out
 

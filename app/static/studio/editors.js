@@ -130,7 +130,7 @@
   function templateTab(state, data) {
     var select = document.getElementById("template-file");
     var text = document.getElementById("template-text");
-    var frame = document.getElementById("template-preview");
+    var link = document.getElementById("template-preview");
     var names = Object.keys(state.files.templates || {}).sort();
     names.forEach(function (n) { select.appendChild(new Option(n, n)); });
     var preferred = names.filter(function (n) { return n.indexOf(data.service + ".") === 0; })[0] || names[0];
@@ -147,8 +147,10 @@
     });
     show(preferred);
     function preview(version) {
+      link.hidden = !version;
       if (!version) { return; }
-      frame.src = data.urls.certificate_preview + "?version=" + encodeURIComponent(version);
+      // opened in its own tab: the preview is a PDF the certificate area renders from sample data
+      link.href = data.urls.certificate_preview + "?version=" + encodeURIComponent(version);
     }
     preview(data.base_version);
     return { preview: preview };
