@@ -5,9 +5,10 @@ forms its user tasks name (``camunda:formKey``) plus its application form ``form
 its certificate templates, and the DMN sample rows beside each DMN (``dmn/<name>.samples.json``).
 Deploying identical files again changes nothing.
 
-The pipeline (:func:`check`): application form present → forms checked (:mod:`.form_check`) → engine build (safe XML, XSD, lint, Spiff
-parse) → DMN samples run through the engine → dry run of every path with timers fired and service
-tasks stubbed. :func:`deploy` stores a draft (or active) version only when all of it passes;
+The pipeline (:func:`check`): application form present → forms (:mod:`.form_check`) and lanes
+(:mod:`.work_lands`) checked → engine build (safe XML, XSD, lint, Spiff parse) → DMN samples run
+through the engine → dry run of every path with timers fired and service tasks stubbed → routes that
+would strand a task (a warning here, refused at activation). :func:`deploy` stores a draft (or active) version only when all of it passes;
 :func:`activate` makes a stored version the one new applications use (running ones keep theirs).
 """
 import hashlib
@@ -36,12 +37,11 @@ class InvalidModel(DomainError):
     status = 422
     code = "invalid_model"
 
-    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed.",
-                 advice: list[str] | None = None):
-        extra = {"advice": advice} if advice else {}
-        super().__init__(message, problems=problems, **extra)
+    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed."):
+        super().__init__(message, problems=problems)
         self.problems = problems
-        self.advice = advice or []
+        #: plain-words advice for a diagram made for another engine (set by :func:`check`)
+        self.advice: list[str] = []
 
 
 @dataclass
