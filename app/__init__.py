@@ -23,6 +23,10 @@ def create_app(config=None) -> Flask:
     else:
         settings = config
     app.config.from_object(settings)
+    # Forms are JSON Schemas whose property order is the order fields are shown in: never sort keys
+    # (Flask's JSON provider sorts by default, in jsonify and in the |tojson of studio pages).
+    app.json.sort_keys = False
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
     logging.getLogger("spiff").setLevel(logging.WARNING)
     from .accounts.passwords import configure as configure_passwords

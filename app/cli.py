@@ -17,18 +17,24 @@ def _fail(message: str) -> None:
 
 @click.command("deploy")
 @click.argument("services", nargs=-1)
+@click.option("--activate", "activate_keys", multiple=True, metavar="KEY",
+              help="Make the shipped files of this service the active version (repeatable).")
 @with_appcontext
-def deploy_command(services):
-    """Load bpmn/, dmn/, forms/ (and the catalogue) into active process versions."""
+def deploy_command(services, activate_keys):
+    """Load bpmn/, dmn/, forms/ (and the catalogue): a service with no active version gets the shipped
+    files as its active version; for the others, shipped files that differ from the active version are
+    stored as a draft and reported, and become active only with ``--activate KEY``."""
     from .catalogue.operations import load_catalogue
     from .models import Service
-    from .processes.deploy import InvalidModel, collect_files, deploy
+    from .processes.deploy import InvalidModel
+    from .processes.shipped import deploy_shipped
     created = load_catalogue()
     if created:
         click.echo(f"catalogue: added {', '.join(created)}")
     dirs = current_app.config["MODEL_DIRS"]
-    keys = services or [s.key for s in db.session.scalars(db.select(Service).order_by(Service.key))
-                        if (dirs["bpmn"] / f"{s.key}.bpmn").exists()]
+    keys = list(services) or [s.key for s in db.session.scalars(db.select(Service).order_by(Service.key))
+                              if (dirs["bpmn"] / f"{s.key}.bpmn").exists()]
+    keys += [k for k in activate_keys if k not in keys]
     failed = False
     for key in keys:
         if not (dirs["bpmn"] / f"{key}.bpmn").exists():
@@ -36,15 +42,13 @@ def deploy_command(services):
             failed = True
             continue
         try:
-            version, created_version = deploy(key, collect_files(key, dirs))
+            click.echo(f"{key}: {deploy_shipped(key, dirs, activate=key in activate_keys)}")
         except InvalidModel as exc:
             failed = True
             click.echo(f"{key}: NOT deployed — {len(exc.problems)} problem(s):", err=True)
             for p in exc.problems:
                 where = f"{p['file']}:{p['line']}" if p.get("line") else p["file"]
                 click.echo(f"  {where} [{p.get('element_id') or '-'}] {p['message']}", err=True)
-            continue
-        click.echo(f"{key}: version {version.version} {'deployed and active' if created_version else 'unchanged'}")
     if failed:
         _fail("deploy failed; nothing was changed.")
     db.session.commit()

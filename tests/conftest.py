@@ -158,6 +158,9 @@ class Api:
     def delete(self, path, user=None, **kw):
         return self.client.delete(path, headers=self._headers(user, kw.pop("headers", None)), **kw)
 
+    def patch(self, path, json=None, user=None, **kw):
+        return self.client.patch(path, json=json, headers=self._headers(user, kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def api(client):

@@ -9,7 +9,8 @@ from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Department, Location, Service
-from ..processes.deploy import active_version
+from ..processes import published_sla
+from ..processes.deploy import active_version, files_of
 
 CATALOGUE_FILE = Path(__file__).with_name("services.json")
 
@@ -146,3 +147,83 @@ def create_service(actor, body: dict) -> Service:
     audit("created", "service", service.key, actor=actor, data={"department": department.code,
                                                                "service_code": service.service_code})
     return service
+
+
+_ESCALATION = {"type": ["object", "null"], "additionalProperties": False, "required": ["role", "days"],
+               "properties": {"role": {"type": "string"}, "days": {"type": "number", "minimum": 0}}}
+#: What ``PATCH /api/v1/services/<key>`` may change (key, department, code and level are fixed: UINs,
+#: routing and running applications depend on them).
+PATCH_SCHEMA = {
+    "type": "object", "additionalProperties": False, "minProperties": 1,
+    "properties": {
+        **{k: SERVICE_SCHEMA["properties"][k] for k in
+           ("name", "bilingual", "tatkal_available", "fifo_enforced", "fee", "documents")},
+        "sla": {"type": "object", "additionalProperties": False, "required": ["steps"], "properties": {
+            "total_days": {"type": ["number", "null"]},
+            "steps": {"type": "array", "maxItems": 20, "items": {
+                "type": "object", "additionalProperties": False, "required": ["name", "days"], "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 300},
+                    "name_bn": {"type": "string", "maxLength": 300}, "role": {"type": ["string", "null"]},
+                    "days": {"type": "number", "minimum": 0}, "l1": _ESCALATION, "l2": _ESCALATION}}}}},
+    },
+}
+FIXED_FIELDS = ("key", "department", "service_code", "level")
+
+
+def update_service(actor, key: str, body: dict) -> Service:
+    """Change catalogue fields of a service (ADMIN or ANALYST); audited with the fields changed.
+
+    The published SLA's days and escalations must equal the escalation matrix of the active version
+    (they are derived from it at every activation); names of steps are free.
+
+    :raises Invalid: unknown, fixed or bad fields, or an SLA that disagrees with the matrix.
+    """
+    if not actor.has_role("ADMIN", "ANALYST"):
+        raise Forbidden("Only an administrator or a process analyst may change a service.")
+    service = db.session.scalar(select(Service).where(Service.key == key))
+    if service is None:
+        raise NotFound(f"There is no service '{key}'.")
+    if isinstance(body, dict) and set(body) & set(FIXED_FIELDS):
+        raise Invalid("These fields cannot be changed.", fields={
+            f"body.{k}": "cannot be changed (applications and certificate numbers depend on it)"
+            for k in sorted(set(body) & set(FIXED_FIELDS))})
+    errors = formschema.field_errors(PATCH_SCHEMA, body, prefix="body")
+    if errors:
+        raise Invalid("Please correct the fields listed.", fields=errors)
+    if "sla" in body:
+        errors = _sla_errors(service, body["sla"])
+        if errors:
+            raise Invalid("The published SLA must match the escalation matrix of the active version; "
+                          "change the matrix (dmn/escalation_matrix.dmn) to change the days.", fields=errors)
+    if "name" in body:
+        service.name, service.name_bn = body["name"]["en"], body["name"].get("bn", service.name_bn)
+    for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla"):
+        if field in body:
+            setattr(service, field, body[field])
+    db.session.flush()
+    audit("updated", "service", key, actor=actor, data={"fields": sorted(body)})
+    return service
+
+
+def _sla_errors(service: Service, sla: dict) -> dict[str, str]:
+    version = active_version(service.key)
+    if version is None:
+        return {}
+    derived = published_sla.derive(service.key, version.task_meta, files_of(version).dmn, sla)
+    if derived is None:
+        return {}
+    want, got = derived["steps"], sla["steps"]
+    if len(got) != len(want):
+        return {"body.sla.steps": f"the escalation matrix has {len(want)} step(s) for this service"}
+    errors = {}
+    for n, (w, g) in enumerate(zip(want, got)):
+        for name in ("days", "l1", "l2"):
+            if g.get(name) != w[name]:
+                errors[f"body.sla.steps.{n}.{name}"] = f"the escalation matrix says {w[name]!r}"
+    if sla.get("total_days") is not None and sla["total_days"] != derived["total_days"]:
+        errors["body.sla.total_days"] = f"the escalation matrix says {derived['total_days']!r}"
+    if not errors:
+        sla.setdefault("total_days", derived["total_days"])
+        for g, w in zip(got, want):
+            g["role"] = w["role"]
+    return errors

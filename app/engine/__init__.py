@@ -2,23 +2,24 @@
 
 Knows nothing of Flask or our models. See docs/engine.md.
 """
-from .build import Built, build
+from .build import Built, build, sha256_of
 from .diff import diff_models
-from .dryrun import DryRunResult, build_locator, dry_run, sample_from_schema
+from .dryrun import DryRunResult, build_locator, dry_run
+from .form_sample import sample_from_schema
 from .errors import InvalidModel, ModelProblem, ScriptsDisabled, TaskNotReady
 from .expressions import UnsafeExpression, check as check_expression
 from .expressions import evaluate
 from .isolate import CheckFailed, CheckTimedOut, run_limited
 from .registry import (ServiceCall, UnknownTopic, register_service, registered_topics,
                        unregister_service)
-from .samples import run_dmn_samples
+from .samples import evaluate_decision, run_dmn_samples
 from .runner import (ReadyTask, Saved, Spec, clear_spec_cache, complete, dump, finished_end_event,
                      fire_due_timers, load_spec, next_timer_at, ready_user_tasks, restore, start)
 from .serializer import SERIALIZER_VERSION, state_version
 
 __all__ = [
-    "Built", "build", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
-    "run_dmn_samples", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
+    "Built", "build", "sha256_of", "diff_models", "DryRunResult", "build_locator", "dry_run", "sample_from_schema",
+    "run_dmn_samples", "evaluate_decision", "InvalidModel", "ModelProblem", "ScriptsDisabled", "TaskNotReady",
     "UnsafeExpression", "check_expression", "evaluate", "CheckFailed", "CheckTimedOut", "run_limited", "ServiceCall", "UnknownTopic",
     "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",
     "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",

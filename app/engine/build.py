@@ -73,7 +73,8 @@ def sha256_of(bpmn: dict, dmn: dict, forms: dict) -> str:
             h.update(data)
     for name in sorted(forms):
         h.update(f"form\0{name}\0".encode())
-        h.update(json.dumps(forms[name], sort_keys=True, ensure_ascii=False).encode())
+        # not sort_keys: the order of a form's fields is the order they are shown in, so it is content
+        h.update(json.dumps(forms[name], ensure_ascii=False).encode())
     return h.hexdigest()
 
 

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import TaskState
 
 from .errors import ModelProblem
+from .form_sample import sample_from_schema
 from .registry import ServiceCall, dry_run_stub
 from .samples import reason_of
 from .script_engine import RestrictedScriptEngine
@@ -51,35 +52,6 @@ class _DryEngine(RestrictedScriptEngine):
             self.unstubbed.add(topic)
             return {}
         return dict(stub(call) or {}) if callable(stub) else dict(stub)
-
-
-def sample_from_schema(schema: dict, _depth: int = 0):
-    """A plausible value for a JSON Schema (examples/default/const/enum first, then by type)."""
-    if not isinstance(schema, dict) or _depth > 6:
-        return None
-    for key in ("const", "default"):
-        if key in schema:
-            return copy.deepcopy(schema[key])
-    if schema.get("examples"):
-        return copy.deepcopy(schema["examples"][0])
-    if schema.get("enum"):
-        return schema["enum"][0]
-    kind = schema.get("type")
-    kind = kind[0] if isinstance(kind, list) else kind
-    if kind == "object" or "properties" in schema:
-        return {k: sample_from_schema(v, _depth + 1) for k, v in (schema.get("properties") or {}).items()}
-    if kind == "array":
-        return []
-    if kind == "integer":
-        return int(schema.get("minimum", 1))
-    if kind == "number":
-        return float(schema.get("minimum", 1))
-    if kind == "boolean":
-        return False
-    if schema.get("x-officer-role"):
-        return "dryrun.officer"
-    return {"date": "2000-01-01", "date-time": "2000-01-01T00:00:00+00:00",
-            "email": "dry.run@example.org"}.get(schema.get("format"), "dry run")
 
 
 def _actions(form: dict | None) -> list:

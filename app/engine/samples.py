@@ -138,3 +138,16 @@ def run_dmn_samples(dmn: dict[str, bytes], samples: dict[str, list]) -> list[Mod
             if specs[decision_id] is not None:
                 problems += _check_sample(file, el, n, sample, decision_id, specs[decision_id])
     return problems
+
+
+def evaluate_decision(dmn: dict[str, bytes], decision_id: str, inputs: dict) -> dict | None:
+    """Outputs of decision ``decision_id`` (in whichever uploaded file defines it) for ``inputs``,
+    evaluated as a running process would; ``{}`` when no rule matches, ``None`` when no file defines it.
+
+    :raises Exception: what the decision raises (a cell naming a variable not in ``inputs``…).
+    """
+    for file in sorted(dmn):
+        root, _errs = parse_xml(file, dmn[file])
+        if root is not None and decision_id in _decisions(root):
+            return decide(_probe_spec(root, file, decision_id), inputs)
+    return None

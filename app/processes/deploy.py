@@ -5,9 +5,10 @@ forms its user tasks name (``camunda:formKey``) plus its application form ``form
 its certificate templates, and the DMN sample rows beside each DMN (``dmn/<name>.samples.json``).
 Deploying identical files again changes nothing.
 
-The pipeline (:func:`check`): application form present → engine build (safe XML, XSD, lint, Spiff
-parse) → DMN samples run through the engine → dry run of every path with timers fired and service
-tasks stubbed. :func:`deploy` stores a draft (or active) version only when all of it passes;
+The pipeline (:func:`check`): application form present → forms (:mod:`.form_check`) and lanes
+(:mod:`.work_lands`) checked → engine build (safe XML, XSD, lint, Spiff parse) → DMN samples run
+through the engine → dry run of every path with timers fired and service tasks stubbed → routes that
+would strand a task (a warning here, refused at activation). :func:`deploy` stores a draft (or active) version only when all of it passes;
 :func:`activate` makes a stored version the one new applications use (running ones keep theirs).
 """
 import hashlib
@@ -25,6 +26,8 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
+from . import import_advice, published_sla, work_lands
+from .form_check import check_forms
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -34,9 +37,11 @@ class InvalidModel(DomainError):
     status = 422
     code = "invalid_model"
 
-    def __init__(self, problems: list[dict]):
-        super().__init__("The process model has problems; nothing was deployed.", problems=problems)
+    def __init__(self, problems: list[dict], message: str = "The process model has problems; nothing was deployed."):
+        super().__init__(message, problems=problems)
         self.problems = problems
+        #: plain-words advice for a diagram made for another engine (set by :func:`check`)
+        self.advice: list[str] = []
 
 
 @dataclass
@@ -149,11 +154,14 @@ def _checks(service_key: str, files: ModelFiles, seed: dict):
 
     :returns: ``("invalid", problems)`` or ``("ok", (built, warnings, paths, ends))``.
     """
+    form_problems = check_forms(files.forms) + work_lands.lane_problems(files.bpmn)
     try:
         built = engine.build(files.bpmn, files.dmn, files.forms, process_id=service_key,
                              known_roles=set(ROLES), known_topics=engine.registered_topics())
     except engine.InvalidModel as exc:
-        return "invalid", _problem_dicts(exc.problems)
+        return "invalid", form_problems + _problem_dicts(exc.problems)
+    if form_problems:
+        return "invalid", form_problems
     problems = _problem_dicts(engine.run_dmn_samples(files.dmn, files.samples))
     result = engine.dry_run(built.spec_json, files.forms, seed,
                             stubs=CORE_DRY_RUN, locate=engine.build_locator(files.bpmn))
@@ -175,6 +183,17 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
 
     :raises InvalidModel: with every problem found (element id and line where known).
     """
+    try:
+        return _check(service_key, files)
+    except InvalidModel as exc:
+        bpmn = next(iter(files.bpmn.values()), b"")
+        exc.advice = import_advice.advise(bpmn, service_key, engine.registered_topics())
+        if exc.advice:
+            exc.extra["advice"] = exc.advice
+        raise
+
+
+def _check(service_key: str, files: ModelFiles) -> CheckReport:
     if service_key not in files.forms:
         raise InvalidModel([{"file": f"forms/{service_key}.json", "element_id": None, "line": None,
                              "message": f"the application form forms/{service_key}.json is missing"}])
@@ -194,6 +213,7 @@ def check(service_key: str, files: ModelFiles) -> CheckReport:
         raise InvalidModel(value)
     built, warnings, paths, ends = value
     _check_fee(service_key, built, bpmn_name)
+    warnings += work_lands.stranded_tasks(service_key, built.task_meta, files.dmn, files.bpmn, seed)
     return CheckReport(built, warnings, paths, ends)
 
 
@@ -210,9 +230,18 @@ def _check_fee(service_key: str, built, bpmn_name: str) -> None:
 
 def _version_sha(built, files: ModelFiles) -> str:
     """The engine's hash of the model, extended by templates and samples when there are any."""
+    return _extend_sha(built.sha256, files)
+
+
+def files_sha(files: ModelFiles) -> str:
+    """The hash a version deployed from ``files`` would carry, without building it (cheap)."""
+    return _extend_sha(engine.sha256_of(files.bpmn, files.dmn, files.forms), files)
+
+
+def _extend_sha(model_sha: str, files: ModelFiles) -> str:
     if not files.templates and not files.samples:
-        return built.sha256
-    h = hashlib.sha256(built.sha256.encode())
+        return model_sha
+    h = hashlib.sha256(model_sha.encode())
     h.update(json.dumps([files.templates, files.samples], sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
@@ -277,15 +306,32 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
     if version.status != "active":
         _activate(version, actor)
     service = db.session.scalar(select(Service).where(Service.key == service_key))
-    if service is not None and not service.active and service_key in (version.forms or {}) \
-            and f"{service_key}.html" in (version.certificate_templates or {}):
+    if opens_service(service, version):
         service.active = True
         audit("opened", "service", service_key, actor=actor, data={"version": version.version})
     db.session.flush()
     return version
 
 
+def opens_service(service: Service | None, version: ProcessVersion) -> bool:
+    """Whether activating ``version`` opens a catalogue entry that is not open yet: it carries the
+    service's application form and certificate template."""
+    key = version.process_key
+    return (service is not None and not service.active and key in (version.forms or {})
+            and f"{key}.html" in (version.certificate_templates or {}))
+
+
 def _activate(version: ProcessVersion, actor) -> None:
+    """Make ``version`` the active one, unless some route would leave one of its tasks in nobody's inbox.
+
+    :raises InvalidModel: the stranded tasks (see :mod:`.work_lands`); nothing changes.
+    """
+    files = files_of(version)
+    stranded = work_lands.stranded_tasks(version.process_key, version.task_meta, files.dmn, files.bpmn,
+                                         dry_run_seed(version.process_key, files.forms))
+    if stranded:
+        raise InvalidModel(stranded, message=f"Version {version.version} was not activated: with it, some "
+                                             "applications would wait in nobody's inbox.")
     previous = None
     for current in db.session.scalars(select(ProcessVersion).where(
             ProcessVersion.process_key == version.process_key, ProcessVersion.status == "active")):
@@ -294,6 +340,19 @@ def _activate(version: ProcessVersion, actor) -> None:
     db.session.flush()
     audit("activated", "process_version", f"{version.process_key}:{version.version}", actor=actor,
           data={"before": {"active_version": previous}, "after": {"active_version": version.version}})
+    _publish_sla(version, files, actor)
+
+
+def _publish_sla(version: ProcessVersion, files: ModelFiles, actor) -> None:
+    """The catalogue's published SLA follows the escalation matrix of the version made active."""
+    service = db.session.scalar(select(Service).where(Service.key == version.process_key))
+    derived = published_sla.derive(version.process_key, version.task_meta, files.dmn,
+                                   service.sla if service is not None else None)
+    if service is None or derived is None or derived == service.sla:
+        return
+    service.sla = derived
+    audit("sla_published", "service", service.key, actor=actor,
+          data={"version": version.version, "total_days": derived["total_days"]})
 
 
 def active_version(service_key: str) -> ProcessVersion | None:

@@ -7,11 +7,11 @@ import json
 
 from sqlalchemy import select
 
-from .. import engine
 from ..errors import Invalid, NotFound, TooLarge
 from ..extensions import db
 from ..models import ProcessVersion, Service
 from ..processes import deploy as pipeline
+from . import version_diff
 
 #: Caps on what one save or upload may carry (each XML file is also capped at 2 MB by the engine).
 MAX_FILES = 40
@@ -64,7 +64,7 @@ def files_payload(files: pipeline.ModelFiles) -> dict:
     return {"bpmn": next(iter(files.bpmn.values())).decode("utf-8") if files.bpmn else "",
             "dmn": {k: v.decode("utf-8") for k, v in files.dmn.items()},
             "forms": files.forms, "samples": files.samples,
-            "templates": sorted(files.templates)}
+            "templates": dict(files.templates)}
 
 
 def current_files(service_key: str, number: int | None = None) -> tuple[pipeline.ModelFiles, ProcessVersion | None]:
@@ -81,16 +81,18 @@ def _problem(file: str, message: str) -> dict:
 
 def files_from_payload(service_key: str, body: dict) -> pipeline.ModelFiles:
     """What the studio page posts: ``{"bpmn", "dmn": {name: xml}, "forms": {key: schema},
-    "samples": {dmn name: [...]}}``; certificate templates are kept from the version it started from."""
+    "samples": {dmn name: [...]}, "templates"?: {file name: text}}``; templates not sent are kept from the
+    version it started from."""
     if not isinstance(body, dict) or not isinstance(body.get("bpmn"), str):
         raise Invalid("Send the model as JSON with the BPMN XML in 'bpmn'.", fields={"bpmn": "is required"})
-    unknown = set(body) - {"bpmn", "dmn", "forms", "samples", "base_version"}
+    unknown = set(body) - {"bpmn", "dmn", "forms", "samples", "templates", "base_version"}
     if unknown:
         raise Invalid("Unknown fields.", fields={k: "is not a field of this request" for k in sorted(unknown)})
     dmn, forms, samples = body.get("dmn") or {}, body.get("forms") or {}, body.get("samples") or {}
-    if not all(isinstance(x, dict) for x in (dmn, forms, samples)):
-        raise Invalid("dmn, forms and samples must be objects.")
-    if len(dmn) + len(forms) + 1 > MAX_FILES:
+    sent_templates = body.get("templates") or {}
+    if not all(isinstance(x, dict) for x in (dmn, forms, samples, sent_templates)):
+        raise Invalid("dmn, forms, samples and templates must be objects.")
+    if len(dmn) + len(forms) + len(sent_templates) + 1 > MAX_FILES:
         raise TooLarge(f"At most {MAX_FILES} files at once.")
     problems = []
     for name, xml in dmn.items():
@@ -99,10 +101,14 @@ def files_from_payload(service_key: str, body: dict) -> pipeline.ModelFiles:
     for key, schema in forms.items():
         if not isinstance(schema, dict):
             problems.append(_problem(f"forms/{key}.json", "a form must be a JSON object (a JSON Schema)"))
+    for name, text in sent_templates.items():
+        if not isinstance(text, str) or name != _safe_name(name):
+            problems.append(_problem(f"certificate_templates/{name}", "a certificate template is a named text file"))
     if problems:
         raise pipeline.InvalidModel(problems)
     base = base_version(service_key, body.get("base_version") if isinstance(body.get("base_version"), int) else None)
     templates = dict(base.certificate_templates or {}) if base is not None else {}
+    templates.update(sent_templates)
     return pipeline.ModelFiles({f"{service_key}.bpmn": body["bpmn"].encode("utf-8")},
                                {k: v.encode("utf-8") for k, v in dmn.items()}, forms,
                                templates, {k: v for k, v in samples.items() if k in dmn})
@@ -186,5 +192,5 @@ def activate(actor, service_key: str, number: int) -> ProcessVersion:
 
 
 def diff(service_key: str, old: int, new: int) -> dict:
-    a, b = pipeline.get_version(service_key, old), pipeline.get_version(service_key, new)
-    return {"from": old, "to": new, **engine.diff_models(a.bpmn_xml, b.bpmn_xml)}
+    """Everything activating ``new`` instead of ``old`` would change (see :mod:`.version_diff`)."""
+    return version_diff.diff(service_key, old, new)

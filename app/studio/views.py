@@ -4,8 +4,6 @@ Thin handlers over :mod:`app.studio.operations`; the page's buttons post JSON he
 and the CSRF token in ``X-CSRFToken``), the same operations the API's upload uses.
 """
 import io
-import json
-import zipfile
 
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import force_locale
@@ -13,10 +11,11 @@ from flask_babel import force_locale
 from .. import clock, engine
 from ..errors import DomainError, Invalid
 from ..models.people import ROLES
-from ..processes.deploy import InvalidModel, samples_name
+from ..processes.deploy import InvalidModel
 from ..web import edge
 from ..web.access import current_actor, page_access
 from ..web.forms import fields as form_fields
+from . import bundle
 from . import heatmap as heat
 from . import operations as studio
 
@@ -67,6 +66,8 @@ def modeller(service):
                  "activate": url_for("studio.activate", service=service, number=0),
                  "diff": url_for("studio.diff", service=service, number=0),
                  "preview": url_for("studio.preview_form", service=service),
+                 # the certificate area's analyst-only preview of a version's template from sample data
+                 "certificate_preview": url_for("studio.modeller", service=service) + "/certificate-preview",
                  "camunda": url_for("static", filename="vendor/camunda-bpmn-moddle/camunda.json"),
                  "dmnjs": url_for("static", filename="vendor/dmn-js/dmn-modeler.production.min.js")},
     }
@@ -82,7 +83,7 @@ def validate(service):
     try:
         return jsonify(studio.validate(current_actor(), service, files))
     except InvalidModel as exc:
-        return jsonify({"ok": False, "problems": exc.problems, "warnings": []})
+        return jsonify({"ok": False, "problems": exc.problems, "warnings": [], "advice": exc.advice})
 
 
 @studio_bp.post("/<service>/drafts")
@@ -124,19 +125,7 @@ def preview_form(service):
 @page_access(roles=ANALYST)
 def export(service):
     files, version = studio.current_files(service, request.args.get("version", type=int))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.bpmn.items():
-            z.writestr(f"bpmn/{name}", data)
-        for name, data in files.dmn.items():
-            z.writestr(f"dmn/{name}", data)
-        for name, rows in files.samples.items():
-            z.writestr(f"dmn/{samples_name(name)}", json.dumps(rows, ensure_ascii=False, indent=2))
-        for key, schema in files.forms.items():
-            z.writestr(f"forms/{key}.json", json.dumps(schema, ensure_ascii=False, indent=2))
-        for name, text in files.templates.items():
-            z.writestr(f"certificate_templates/{name}", text)
-    buffer.seek(0)
+    buffer = io.BytesIO(bundle.to_zip(files))
     suffix = f"-v{version.version}" if version else ""
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=f"{service}{suffix}.zip")
 

@@ -126,6 +126,17 @@ def test_analyst_adds_a_step_and_only_new_applications_take_it(browser_as, api, 
     expect(page.locator("#preview-bn")).to_contain_text("মন্তব্য")
     assert "Scrutiny of papers" in page.locator("#preview-en").inner_text()
     assert "কাগজপত্রের প্রাথমিক যাচাই" in page.locator("#preview-bn").inner_text()
+    # field-level controls: a new field, titled in both languages, lands in the JSON and the preview
+    page.click("#form-field-add")
+    row = page.locator("#form-fields tr[data-field='field_1']")
+    row.locator(".f-title").fill("Remarks of the clerk")
+    row.locator(".f-title_bn").fill("করণিকের মন্তব্য")
+    expect(page.locator("#preview-bn")).to_contain_text("করণিকের মন্তব্য")
+    edited = json.loads(page.input_value("#form-json"))
+    assert list(edited["properties"])[-1] == "field_1"
+    assert edited["properties"]["field_1"]["title_bn"] == "করণিকের মন্তব্য"
+    row.locator(".f-move").first.click()   # up: the order on screen is the order saved
+    assert list(json.loads(page.input_value("#form-json"))["properties"]) == ["field_1", "note"]
 
     # the step, added through the modeller's API, then described in the side panel
     page.click("[data-tab='tab-diagram']")
@@ -150,6 +161,11 @@ def test_analyst_adds_a_step_and_only_new_applications_take_it(browser_as, api, 
     assert server.query("SELECT status FROM process_version WHERE process_key = ? AND version = ?",
                         SERVICE, version) == [("draft",)]
     page.click("#btn-activate")
+    # a confirmation first, listing what changes
+    expect(page.locator("#activate-dialog")).to_be_visible()
+    expect(page.locator("#activate-changes")).to_contain_text("forms/scrutiny.json: added")
+    expect(page.locator("#activate-changes")).to_contain_text(step)
+    page.click("#activate-confirm")
     expect(page.locator("#studio-status")).to_contain_text("is active")
 
     new_ain = api.submit(name="After The Change")

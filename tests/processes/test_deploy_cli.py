@@ -42,16 +42,24 @@ def test_deploy_twice_changes_nothing(app, runner):
     assert versions(app) == before
 
 
-def test_changed_model_becomes_a_new_active_version(model_dir, app, runner):
+def statuses(app, key="residential_edistrict"):
+    with app.app_context():
+        return dict(db.session.execute(select(ProcessVersion.version, ProcessVersion.status).where(
+            ProcessVersion.process_key == key)).all())
+
+
+def test_changed_shipped_model_is_a_draft_until_activated(model_dir, app, runner):
     path = model_dir["bpmn"] / "residential_edistrict.bpmn"
     path.write_text(GOOD.replace('name="Verification of documents"', 'name="Scrutiny of documents"'), encoding="utf-8")
     result = runner.invoke(args=["deploy", "residential_edistrict"])
     assert result.exit_code == 0, result.output
-    assert "version 2 deployed and active" in result.output
-    with app.app_context():
-        statuses = dict(db.session.execute(select(ProcessVersion.version, ProcessVersion.status).where(
-            ProcessVersion.process_key == "residential_edistrict")).all())
-    assert statuses == {1: "retired", 2: "active"}
+    assert "shipped files differ from active version 1 (activated by system" in result.output
+    assert "stored as draft version 2" in result.output
+    assert statuses(app) == {1: "active", 2: "draft"}
+    result = runner.invoke(args=["deploy", "--activate", "residential_edistrict"])
+    assert result.exit_code == 0, result.output
+    assert "version 2 of the shipped files activated (was version 1)" in result.output
+    assert statuses(app) == {1: "retired", 2: "active"}
 
 
 BREAKAGES = {

@@ -1,14 +1,23 @@
 // The studio modeller page: bpmn-js Modeler (+ side panel), dmn-js for decision tables with their
-// sample rows, a JSON-Schema form editor with a live preview drawn by the server (as citizens see
-// it), validate / save draft / activate, import and versions with a diff. Problems from validation
+// sample rows (and new tables), forms edited field by field or as JSON Schema with a live preview
+// drawn by the server (as citizens see it), the certificate template with its preview, validate /
+// save draft / activate (after a confirmation listing every change), import (with advice for
+// diagrams from other tools) and versions with a diff (editors.js). Problems from validation
 // are marked on the diagram (marker + overlay with the message).
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("studio-data").textContent);
   var csrf = document.querySelector("meta[name=csrf-token]").content;
-  var state = { files: data.files, draft: null, dmnFile: null, dmnModeler: null, formKey: null, problems: [] };
+  var state = { files: data.files, draft: null, dmnFile: null, dmnModeler: null, formKey: null, problems: [],
+                fields: null, template: null };
   var statusBox = document.getElementById("studio-status");
   var problemList = document.getElementById("studio-problems");
+  var adviceList = document.getElementById("studio-advice");
+
+  function showAdvice(advice) {
+    adviceList.textContent = "";
+    (advice || []).forEach(function (text) { var li = document.createElement("li"); li.textContent = text; adviceList.appendChild(li); });
+  }
   var EMPTY = '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' +
     'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" ' +
     'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_' + data.service + '" targetNamespace="https://pravah.example/bpmn">' +
@@ -119,6 +128,20 @@
     var sel = document.getElementById("dmn-file");
     Object.keys(state.files.dmn).forEach(function (name) { sel.appendChild(new Option(name, name)); });
     sel.addEventListener("change", function () { openDmn(sel.value); });
+    document.getElementById("dmn-new").addEventListener("click", function () {
+      var id = (document.getElementById("dmn-new-id").value || "").trim();
+      var name = id + ".dmn";
+      if (!/^[a-z][a-z0-9_]{1,59}$/.test(id) || state.files.dmn[name] || decisionIds().indexOf(id) >= 0) {
+        status("Give the new decision an id: lower-case letters, digits and _, not used yet.", "error");
+        return;
+      }
+      state.files.dmn[name] = window.StudioEditors.newDmn(id);
+      sel.appendChild(new Option(name, name));
+      sel.value = name;
+      openDmn(name).then(function () {
+        status("Added " + name + ": fill in its rows (the last row stays the catch-all), then call it from a business rule task.", "ok");
+      });
+    });
     document.getElementById("dmn-samples").addEventListener("input", function (e) {
       if (!state.dmnFile) { return; }
       var text = e.target.value.trim();
@@ -146,11 +169,21 @@
     state.formKey = key;
     document.getElementById("form-key").value = key;
     document.getElementById("form-json").value = JSON.stringify(state.files.forms[key], null, 2);
+    state.fields.render();
     preview();
+  }
+
+  function formChanged() {
+    document.getElementById("form-json").value = JSON.stringify(state.files.forms[state.formKey], null, 2);
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(preview, 300);
   }
 
   function setupForms() {
     var sel = document.getElementById("form-key");
+    state.fields = window.StudioEditors.fieldEditor(document.getElementById("form-fields"),
+      function () { return state.files.forms[state.formKey]; }, formChanged);
+    document.getElementById("form-field-add").addEventListener("click", function () { state.fields.add(); });
     function fill() {
       sel.textContent = "";
       Object.keys(state.files.forms).sort().forEach(function (k) { sel.appendChild(new Option(k, k)); });
@@ -174,6 +207,7 @@
       try {
         var parsed = JSON.parse(e.target.value);
         state.files.forms[state.formKey] = parsed;
+        state.fields.render();
         error.textContent = "";
         clearTimeout(previewTimer);
         previewTimer = setTimeout(preview, 300);
@@ -205,20 +239,7 @@
   function showDiff(n) {
     fetch(data.urls.diff.replace("/0/", "/" + n + "/"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
-      .then(function (d) {
-        var box = document.getElementById("diff-view");
-        box.textContent = "";
-        [["added", "Added"], ["removed", "Removed"], ["changed", "Changed"]].forEach(function (pair) {
-          var h = document.createElement("h3"); h.className = "h5"; h.textContent = pair[1] + " (" + d[pair[0]].length + ")";
-          var ul = document.createElement("ul"); ul.className = "diff-" + pair[0];
-          d[pair[0]].forEach(function (row) {
-            var li = document.createElement("li");
-            li.textContent = row.type + " " + row.id + (row.name ? " “" + row.name + "”" : "") + (row.changes ? ": " + row.changes.join("; ") : "");
-            ul.appendChild(li);
-          });
-          box.appendChild(h); box.appendChild(ul);
-        });
-      });
+      .then(function (d) { window.StudioEditors.describeDiff(document.getElementById("diff-view"), d); });
   }
 
   // ---------------------------------------------------------------- import
@@ -246,17 +267,29 @@
   function collect(modeler) {
     return flushDmn().then(function () { return modeler.saveXML({ format: true }); }).then(function (result) {
       return { bpmn: result.xml, dmn: state.files.dmn, forms: state.files.forms, samples: state.files.samples,
-               base_version: data.base_version };
+               templates: state.files.templates, base_version: data.base_version };
     });
   }
 
   function failed(modeler, r, what) {
     if (r.status === 422 && r.body && r.body.error && r.body.error.problems) {
       showProblems(modeler, r.body.error.problems);
+      showAdvice(r.body.error.advice);
       status(what + ": " + r.body.error.problems.length + " problem(s) — see the marked elements.", "error");
     } else {
       status(what + " failed: " + (r.body && r.body.error ? r.body.error.message : "HTTP " + r.status), "error");
     }
+  }
+
+  function activateDraft(modeler, activate) {
+    post(data.urls.activate.replace("/0/", "/" + state.draft + "/"), {}).then(function (r) {
+      if (r.status !== 200) { return failed(modeler, r, "Not activated"); }
+      activate.disabled = true;
+      status("Version " + r.body.version + " is active: new applications follow it; running ones keep their version.", "ok");
+      data.versions.forEach(function (v) { if (v.status === "active") { v.status = "retired"; } });
+      data.versions = [r.body].concat(data.versions.filter(function (v) { return v.version !== r.body.version; }));
+      renderVersions(data.versions);
+    });
   }
 
   function setupToolbar(modeler) {
@@ -265,10 +298,11 @@
       status("Validating…");
       collect(modeler).then(function (body) { return post(data.urls.validate, body); }).then(function (r) {
         if (r.status === 200 && r.body.ok === false) {
-          r = { status: 422, body: { error: { problems: r.body.problems } } };
+          r = { status: 422, body: { error: { problems: r.body.problems, advice: r.body.advice } } };
         }
         if (r.status !== 200) { return failed(modeler, r, "Not valid"); }
         clearProblems(modeler);
+        showAdvice([]);
         var warnings = r.body.warnings || [];
         warnings.forEach(function (w) { var li = document.createElement("li"); li.className = "warning"; li.textContent = "Note: " + (w.element_id ? "[" + w.element_id + "] " : "") + w.message; problemList.appendChild(li); });
         status("Valid: " + r.body.paths + " path steps checked in the dry run" + (warnings.length ? ", " + warnings.length + " note(s)." : "."), "ok");
@@ -281,6 +315,8 @@
         clearProblems(modeler);
         state.draft = r.body.version;
         activate.disabled = r.body.status === "active";
+        showAdvice([]);
+        state.template.preview(r.body.version);
         status((r.body.created ? "Saved as draft version " : "Unchanged: already version ") + r.body.version + " (" + r.body.status + ").", "ok");
         data.versions = [r.body].concat(data.versions.filter(function (v) { return v.version !== r.body.version; }));
         renderVersions(data.versions);
@@ -288,14 +324,10 @@
     });
     activate.addEventListener("click", function () {
       if (!state.draft) { return; }
-      post(data.urls.activate.replace("/0/", "/" + state.draft + "/"), {}).then(function (r) {
-        if (r.status !== 200) { return failed(modeler, r, "Not activated"); }
-        activate.disabled = true;
-        status("Version " + r.body.version + " is active: new applications follow it; running ones keep their version.", "ok");
-        data.versions.forEach(function (v) { if (v.status === "active") { v.status = "retired"; } });
-        data.versions = [r.body].concat(data.versions.filter(function (v) { return v.version !== r.body.version; }));
-        renderVersions(data.versions);
-      });
+      var current = data.versions.filter(function (v) { return v.status === "active"; })[0];
+      var diffUrl = data.urls.diff.replace("/0/", "/" + state.draft + "/") + (current ? "?against=" + current.version : "");
+      window.StudioEditors.confirmActivation(diffUrl, function () { activateDraft(modeler, activate); })
+        .catch(function (err) { status("The changes could not be shown: " + err.message, "error"); });
     });
     document.getElementById("import-bpmn").addEventListener("change", function (e) {
       var file = e.target.files[0];
@@ -335,6 +367,7 @@
     setupTabs();
     setupDmn();
     setupForms();
+    state.template = window.StudioEditors.templateTab(state, data);
     renderVersions(data.versions);
     setupToolbar(modeler);
     return modeler.importXML(state.files.bpmn || EMPTY).then(function () {
