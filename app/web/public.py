@@ -1,6 +1,7 @@
 """Pages anyone may open: the service catalogue, tracking by AIN and certificate verification."""
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..accounts import ratelimit
 from ..catalogue import operations as catalogue
@@ -9,7 +10,7 @@ from ..errors import DomainError, TooMany
 from ..intake import ain as ain_codes
 from ..intake import records
 from . import queries
-from .access import PUBLIC, page_access
+from .access import PUBLIC, current_actor, page_access
 
 public_bp = Blueprint("public", __name__)
 
@@ -49,6 +50,8 @@ def track():
             result["expected_by_dt"] = records.expected_by(application)
             result["submitted_at_dt"] = application.submitted_at
             result["updated_at_dt"] = application.updated_at
+            result["certificate"] = queries.certificate_of(application)
+            result["may_view"] = current_user.is_authenticated and records.can_view(current_actor(), application)
     return render_template("public/track.html", ain=raw, result=result, error=error), status
 
 

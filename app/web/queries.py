@@ -2,28 +2,23 @@
 
 They take an explicit actor and return rows; no writes.
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from .. import clock
 from ..models import Application, Certificate, Location, Posting, User, WorkItem
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
 from ..extensions import db
+from ..intake.listing import visible_applications
 from ..intake.recall import recall_target
 
 
 def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_page: int = 50):
-    """The applications a citizen made, or that an operator entered (on ``day``, when given)."""
-    query = select(Application).where(or_(Application.applicant_user_id == actor.id,
-                                          Application.created_by_id == actor.id))
-    if day is not None:
-        query = query.where(Application.submitted_at >= day, Application.submitted_at < day + timedelta(days=1))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Application.submitted_at.desc(), Application.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    """What ``GET /api/v1/applications`` lists: a citizen's (their verified mobile included), or
+    what an operator entered (on ``day``, when given)."""
+    return visible_applications(actor, day=day, page=page, per_page=per_page)
 
 
 def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
