@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..accounts.mobile import e164
+from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound
 from ..intake import operations as intake
@@ -42,6 +44,17 @@ def _envelope(form) -> dict:
     applicant["language"] = form.get("applicant.language") if form.get("applicant.language") in ("en", "bn") else "en"
     return {"applicant": applicant, "lgd_code": form.get("location", "").strip(),
             "channel": form.get("channel") or None, "tatkal": form.get("tatkal") == "on"}
+
+
+def _citizen_envelope(actor) -> dict:
+    """A citizen's own form: the mobile they proved, in the field's own form (ten digits); the name
+    only when the account has a real one (an OTP account is called "Citizen <number>", which must
+    never print on a certificate)."""
+    mobile = e164(verified_mobile_of(actor.id) or current_user.mobile or "")
+    name = current_user.name or ""
+    if mobile and name == f"Citizen {mobile[3:]}":
+        name = ""
+    return {"applicant": {"name": name, "mobile": mobile[3:] if mobile else "", "language": current_user.language}}
 
 
 def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
@@ -82,9 +95,7 @@ def apply(key):
     schema = catalogue.application_form(key)
     actor = current_actor()
     if request.method == "GET":
-        envelope = {"applicant": {"name": current_user.name, "mobile": current_user.mobile or "",
-                                  "language": current_user.language}} if actor.has_role("CITIZEN") else {
-            "applicant": {"language": "bn"}}
+        envelope = _citizen_envelope(actor) if actor.has_role("CITIZEN") else {"applicant": {"language": "bn"}}
         return _form_page(service, schema, values={}, envelope=envelope, errors={}, doc_ids={})
     values = forms.parse(schema, request.form)
     envelope = _envelope(request.form)

@@ -33,3 +33,14 @@ def test_my_applications_lists_what_an_operator_filed_for_me(pages, app, api):
     assert f'href="/applications/{ain}"' in track
     # a visitor is still asked to log in
     assert "Log in to see the details" in text(pages.get(f"/track?ain={ain}"))
+
+
+def test_the_citizens_own_form_prefills_ten_digits_and_no_placeholder_name(pages, app):
+    client = otp_login(pages, app, "9123456780")
+    html = text(client.get("/apply/residential_edistrict"))
+    mobile = re.search(r'<input[^>]*name="applicant.mobile"[^>]*>', html).group(0)
+    assert 'value="9123456780"' in mobile
+    pattern = re.search(r'pattern="([^"]+)"', mobile)
+    assert pattern is None or re.fullmatch(pattern.group(1), "9123456780")
+    name = re.search(r'<input[^>]*name="applicant.name"[^>]*>', html).group(0)
+    assert "Citizen" not in name and 'value=""' in name
