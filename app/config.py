@@ -40,7 +40,9 @@ class Config:
         self.PAYMENT_MERCHANT_ID = os.environ.get("PRAVAH_PAYMENT_MERCHANT_ID") or "PRAVAH"
         self.TOKEN_HOURS = _int("PRAVAH_TOKEN_HOURS", 12)
         self.MAX_UPLOAD_BYTES = _int("PRAVAH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 64 * 1024
+        #: All the documents of one application together (the apply page posts them at once).
+        self.MAX_APPLICATION_UPLOAD_BYTES = _int("PRAVAH_MAX_APPLICATION_UPLOAD_BYTES", 20 * 1024 * 1024)
+        self.MAX_CONTENT_LENGTH = max(self.MAX_UPLOAD_BYTES, self.MAX_APPLICATION_UPLOAD_BYTES) + 256 * 1024
         self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
         #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
         self.PASSWORD_HASH_COST = (3, 65536)

@@ -57,14 +57,46 @@ def _citizen_envelope(actor) -> dict:
     return {"applicant": {"name": name, "mobile": mobile[3:] if mobile else "", "language": current_user.language}}
 
 
+def _size(upload) -> int:
+    upload.stream.seek(0, 2)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    return size
+
+
+def _over_limits(service, actor) -> dict[str, str]:
+    """Field errors for chosen files over the per-file limit, or over the application's total with
+    the files kept from an earlier post; nothing is stored when the total is over."""
+    cfg, errors, total = current_app.config, {}, 0
+    chosen = {}
+    for doc in service.documents or []:
+        upload = request.files.get(f"file.{doc['type']}")
+        if upload is not None and upload.filename:
+            chosen[doc["type"]] = _size(upload)
+            if chosen[doc["type"]] > cfg["MAX_UPLOAD_BYTES"]:
+                errors[f"documents.{doc['type']}"] = "too large"
+        elif (request.form.get(f"doc.{doc['type']}") or "").isdigit():
+            total += queries.document_size(actor, int(request.form[f"doc.{doc['type']}"]))
+    total += sum(chosen.values())
+    if total > cfg["MAX_APPLICATION_UPLOAD_BYTES"]:
+        errors.update({f"documents.{t}": "together too large" for t in chosen})
+    return errors
+
+
 def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
-    """Store newly chosen files; keep earlier uploads named in hidden fields. :returns: ids, errors."""
-    ids, errors = {}, {}
+    """Store newly chosen files; keep earlier uploads named in hidden fields. :returns: ids, errors.
+
+    A file over the limits is refused beside its field and, when the total is over, no new file is
+    stored; the files kept from an earlier post stay offered.
+    """
+    errors = _over_limits(service, actor)
+    store_new = not errors
+    ids = {}
     cfg = current_app.config
     for doc in service.documents or []:
         doc_type = doc["type"]
         upload = request.files.get(f"file.{doc_type}")
-        if upload is not None and upload.filename:
+        if store_new and upload is not None and upload.filename:
             try:
                 stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
                                       data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
@@ -80,8 +112,11 @@ def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
 
 def _form_page(service, schema, *, values, envelope, errors, doc_ids, status=200, message=None):
     actor = current_actor()
+    cfg = current_app.config
     return render_template(
         "applicant/apply.html", service=service, schema=schema,
+        max_file_mb=cfg["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        max_total_mb=cfg["MAX_APPLICATION_UPLOAD_BYTES"] // (1024 * 1024),
         fields=forms.fields(schema, values, errors), envelope=envelope, errors=errors, doc_ids=doc_ids,
         gp_choices=queries.gp_choices(), channels=OPERATOR_CHANNELS if actor.has_role("OPERATOR") else (),
         default_channel=_default_channel(actor), token=request.form.get("token") or uuid.uuid4().hex,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from .. import clock
-from ..models import Application, Certificate, Location, Posting, User, WorkItem
+from ..models import Application, Certificate, Document, Location, Posting, User, WorkItem
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
 from ..extensions import db
@@ -19,6 +19,12 @@ def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_pa
     """What ``GET /api/v1/applications`` lists: a citizen's (their verified mobile included), or
     what an operator entered (on ``day``, when given)."""
     return visible_applications(actor, day=day, page=page, per_page=per_page)
+
+
+def document_size(actor, document_id: int) -> int:
+    """The size of one of ``actor``'s own uploads (0 when it is not theirs)."""
+    return db.session.scalar(select(Document.size).where(Document.id == document_id,
+                                                         Document.owner_id == actor.id)) or 0
 
 
 def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
