@@ -15,6 +15,7 @@ from ..errors import DomainError, Invalid, NotFound
 from ..intake import operations as intake
 from ..intake import records
 from ..intake.documents import document_path, store_upload
+from ..intake.enquiry import eo_report
 from ..models.application import CHANNELS
 from . import forms, queries
 from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
@@ -193,7 +194,8 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
     certificate = queries.certificate_of(application)
     return render_template("applicant/detail.html", application=application,
                            rows=forms.describe(schema, application.data or {}),
-                           history=records.history(application), certificate=certificate,
+                           history=queries.history_rows(application), certificate=certificate,
+                           report=eo_report(application),
                            expected_by=records.expected_by(application),
                            applicant_side=records.is_applicant_side(actor, application),
                            open_items=[w for w in application.work_items if w.closed_at is None],
@@ -236,8 +238,12 @@ def document(ain, document_id):
     if link is None:
         abort(404)
     path = document_path(link.document, current_app.config["DATA_DIR"])
-    return send_file(path, mimetype=link.document.mime, as_attachment=False,
-                     download_name=link.document.filename or f"{link.type}")
+    response = send_file(path, mimetype=link.document.mime, as_attachment=False,
+                         download_name=link.document.filename or f"{link.type}")
+    # Previewed inside the task and application pages (same origin only).
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @applicant_bp.get("/applications/<ain>/certificate.pdf")

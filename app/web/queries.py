@@ -11,6 +11,7 @@ from ..models import Application, Certificate, Document, Location, Posting, User
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
 from ..extensions import db
+from ..intake import records
 from ..intake.listing import visible_applications
 from ..intake.recall import recall_target
 
@@ -25,6 +26,21 @@ def document_size(actor, document_id: int) -> int:
     """The size of one of ``actor``'s own uploads (0 when it is not theirs)."""
     return db.session.scalar(select(Document.size).where(Document.id == document_id,
                                                          Document.owner_id == actor.id)) or 0
+
+
+def history_rows(application) -> list[dict]:
+    """The application's history for a page: each row with the step's Bengali name (from the
+    process's tasks) and, for the enquiry report, its recommendation and text as the remarks."""
+    names = {w.task_name: w.task_name_bn for w in application.work_items if w.task_name_bn}
+    if application.stage and application.stage_bn:
+        names.setdefault(application.stage, application.stage_bn)
+    rows = []
+    for row in records.history(application):
+        row = dict(row, stage_bn=names.get(row.get("stage")))
+        if row.get("report"):
+            row["remarks"] = row["report"]
+        rows.append(row)
+    return rows
 
 
 def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
