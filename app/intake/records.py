@@ -13,7 +13,9 @@ from ..notifications.operations import history as notification_history
 
 
 def find_by_ain(raw: str) -> Application | None:
-    ain = ain_codes.normalise(raw)
+    """The application with this AIN; a check character typed as its look-alike (``0`` for ``O``)
+    is corrected when the corrected AIN exists."""
+    ain = ain_codes.normalise(raw) or ain_codes.look_alike(raw)
     if ain is None:
         return None
     return db.session.scalar(select(Application).where(Application.ain == ain))
