@@ -59,9 +59,24 @@ def track():
 @page_access(PUBLIC)
 def verify_form():
     uin = request.args.get("uin", "").strip()
+    if uin and _application_number(uin):
+        return _not_a_uin(uin)
     if uin:
         return redirect(url_for("public.verify", uin="".join(uin.split()).upper()))
     return render_template("public/verify.html", uin="", certificate=None, looked_up=False)
+
+
+def _application_number(text: str) -> str | None:
+    """The AIN when someone typed an application number where a certificate number goes."""
+    if not ain_codes.looks_like_ain(text):
+        return None
+    return ain_codes.normalise(text) or ain_codes.look_alike(text) or text.strip().upper()
+
+
+def _not_a_uin(text: str):
+    """An AIN typed into verify: say so, and link to tracking (not a 404 for a cut-off number)."""
+    return render_template("public/verify.html", uin=text, certificate=None, looked_up=False,
+                           ain=_application_number(text)), 200
 
 
 @public_bp.post("/verify")
@@ -89,6 +104,8 @@ def verify(uin):
     except TooMany as exc:
         return render_template("public/verify.html", uin=uin, certificate=None, looked_up=False,
                                error=exc.message), 429
+    if _application_number(uin):
+        return _not_a_uin(uin)
     certificate = queries.certificate_public(uin)
     return render_template("public/verify.html", uin=uin, certificate=certificate, looked_up=True), \
         200 if certificate else 404
