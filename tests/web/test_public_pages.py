@@ -18,6 +18,8 @@ def test_home_in_bengali_uses_bengali_names_and_digits(pages):
     html = text(client.get("/"))
     assert '<html lang="bn">' in html
     assert "সাধারণ বাসস্থান শংসাপত্র" in html and "৫ দিন" in html and "বিনামূল্যে" in html
+    # codes are identifiers, not numbers: they keep their Latin digits (issue 14)
+    assert "HHA012" in html and "HHA০১২" not in html and "PRD০" not in html
 
 
 def test_track_shows_status_and_no_personal_data(pages, api):
