@@ -15,6 +15,7 @@ from ..errors import DomainError, Invalid, NotFound
 from ..intake import operations as intake
 from ..intake import records
 from ..intake.documents import document_path, store_upload
+from ..intake.complaints import complaints_of
 from ..intake.enquiry import eo_report
 from ..models.application import CHANNELS
 from . import forms, queries
@@ -195,7 +196,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
     return render_template("applicant/detail.html", application=application,
                            rows=forms.describe(schema, application.data or {}),
                            history=queries.history_rows(application), certificate=certificate,
-                           report=eo_report(application),
+                           report=eo_report(application), complaints=complaints_of(application),
                            expected_by=records.expected_by(application),
                            applicant_side=records.is_applicant_side(actor, application),
                            open_items=[w for w in application.work_items if w.closed_at is None],
