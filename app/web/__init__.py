@@ -55,7 +55,8 @@ def init_web(app) -> None:
         400, gettext("The form expired or was sent twice. Please go back, reload the page and try again.")))
 
     app.jinja_env.filters.update(digits=i18n.digits, when=i18n.when, pick=i18n.pick, title=i18n.title,
-                                 enum_title=i18n.enum_title, field_message=i18n.field_message)
+                                 enum_title=i18n.enum_title, field_message=i18n.field_message,
+                                 display_name=i18n.display_name)
     app.jinja_env.globals.update(lang=i18n.lang, LANGUAGES=i18n.LANGUAGES)
     app.context_processor(_navigation)
 

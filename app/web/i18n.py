@@ -118,3 +118,12 @@ def field_message(message: str) -> str:
         if found:
             return make(found)
     return message
+
+
+_OTP_ACCOUNT = re.compile(r"^Citizen (\d{10})$")
+
+
+def display_name(name: str | None) -> str:
+    """A user's name for the page: an OTP account's "Citizen <mobile>" in the page's language."""
+    found = _OTP_ACCOUNT.match(name or "")
+    return _("Citizen %(mobile)s", mobile=digits(found.group(1))) if found else (name or "")

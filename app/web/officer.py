@@ -204,22 +204,29 @@ def diagram(item_id):
 
 
 _CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+#: Elements whose name is not drawn as a label (process, message, signal definitions…).
+_KEEP_NAME = {f"{{{_BPMN}}}{tag}" for tag in ("process", "message", "signal", "error", "escalation", "definitions",
+                                               "collaboration")}
 
 
 def bengali_labels(xml: str) -> str:
     """The diagram with each element's ``name_bn`` property (the Bengali step names the process
-    already declares) as its label; elements without one keep their name."""
+    already declares) as its label; elements without one are drawn unlabelled rather than in English."""
     try:
         root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
                                 etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
         return xml
+    bengali = {}
     for prop in root.iter(f"{{{_CAMUNDA}}}property"):
-        if prop.get("name") != "name_bn" or not prop.get("value"):
-            continue
-        element = prop.getparent().getparent().getparent()  # property ← properties ← extensionElements ← element
-        if element is not None and element.get("name") is not None:
-            element.set("name", prop.get("value"))
+        if prop.get("name") == "name_bn" and prop.get("value"):
+            element = prop.getparent().getparent().getparent()  # property ← properties ← extensionElements ← element
+            if element is not None:
+                bengali[element] = prop.get("value")
+    for element in root.iter(f"{{{_BPMN}}}*"):
+        if element.get("name") is not None and element.tag not in _KEEP_NAME:
+            element.set("name", bengali.get(element, ""))  # no English label on a Bengali page
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
