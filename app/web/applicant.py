@@ -12,6 +12,7 @@ from ..accounts.mobile import e164
 from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound
+from ..intake import aadhaar
 from ..intake import operations as intake
 from ..intake import records
 from ..intake.documents import document_path, store_upload
@@ -161,6 +162,11 @@ def apply(key):
     errors.update(field_errors(schema, values))
     if len(envelope["applicant"]["name"]) < 2:
         errors["applicant.name"] = "is required"
+    # the checks intake makes at submission, here at review so the field is marked at once
+    if envelope["applicant"].get("aadhaar") and aadhaar.normalise(envelope["applicant"]["aadhaar"]) is None:
+        errors["applicant.aadhaar"] = "is not a valid Aadhaar number"
+    if envelope["applicant"].get("mobile") and e164(envelope["applicant"]["mobile"]) is None:
+        errors["applicant.mobile"] = "must be a 10-digit Indian mobile number"
     if not envelope["lgd_code"]:
         errors["location.lgd_code"] = "is required"
     if errors:

@@ -50,3 +50,12 @@ def test_a_request_over_the_server_limit_is_a_page_in_the_users_language(pages, 
     assert r.status_code == 413
     html = text(r)
     assert "Request Entity Too Large" not in html and "ব্রাউজারের" in html
+
+
+def test_a_wrong_aadhaar_is_marked_at_review_not_only_at_submit(pages):
+    """Issue 14: the Verhoeff checksum is checked when the form is reviewed."""
+    form = application_form(name="Jahanara Bibi", **{"applicant.aadhaar": "2345 6789 0123"})
+    r = pages.post("/apply/residential_edistrict", data=form, user="operator.csc-domkal",
+                   content_type="multipart/form-data")
+    assert r.status_code == 422 and 'id="applicant-aadhaar-error"' in text(r)
+    assert "is not a valid Aadhaar number" in text(r) and 'value="Jahanara Bibi"' in text(r)
