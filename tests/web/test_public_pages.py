@@ -58,3 +58,10 @@ def test_an_ain_typed_into_verify_is_named_and_linked_to_tracking(pages, api):
         assert r.status_code == 200 and 'id="verify-ain"' in html
         assert f'href="/track?ain={ain}"' in html and f'value="{ain}"' in html
     assert 'maxlength="40"' in text(pages.get("/verify"))
+
+
+def test_dates_on_pages_are_human(pages, api):
+    """Issue 14: form dates read as dates, not ISO strings."""
+    ain = submit_residential(api)
+    html = text(pages.get(f"/applications/{ain}", user="operator.csc-domkal"))
+    assert "12 Apr 1990" in html and "1990-04-12" not in html
