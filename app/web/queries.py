@@ -68,15 +68,17 @@ def officers_for(office_id: int, role: str) -> list[User]:
 
 
 def gp_choices() -> list[tuple[Location, list[Location]]]:
-    """Every block (or municipality) with its GPs (or wards), for the applicant's location."""
+    """Every block (or municipality) with its GPs (or wards), for the applicant's location, by district."""
     areas = db.session.scalars(select(Location).where(Location.level.in_(("GP", "WARD")))
                                .order_by(Location.name)).all()
     groups: dict[int, list[Location]] = {}
     for area in areas:
         groups.setdefault(area.parent_id, []).append(area)
     parents = {p.id: p for p in db.session.scalars(select(Location).where(Location.id.in_(list(groups))))}
-    return sorted(((parents[pid], items) for pid, items in groups.items() if pid in parents),
-                  key=lambda pair: pair[0].name)
+    def district_then_block(pair):
+        district = pair[0].ancestor_at("DISTRICT")
+        return (district.name if district else "", pair[0].name)
+    return sorted(((parents[pid], items) for pid, items in groups.items() if pid in parents), key=district_then_block)
 
 
 def certificate_of(application) -> Certificate | None:
