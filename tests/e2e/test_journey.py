@@ -60,7 +60,17 @@ def open_task(page, ain):
     page.wait_for_load_state()
 
 
-def test_the_journey_across_roles(browser_as, server, tmp_path):
+@pytest.fixture
+def back_to_english(sessions):
+    """Pages of the shared sessions that a failure left in Bengali go back to English."""
+    yield
+    for username in ("bdo.domkal", "otp:" + MOBILE):
+        page = sessions.page(username)
+        set_language(page, "en")
+        page.close()
+
+
+def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english):
     operator = browser_as("operator.csc-domkal")
     ain = file_for_citizen(operator, tmp_path)
 
