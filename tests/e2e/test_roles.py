@@ -171,8 +171,8 @@ def test_bdo_forwards_eo_reports_bdo_approves(browser_as, server):
         shot(operator, "verify-result", "en")
         STATE["uin"] = uin
     shot(operator, "application-decided", "en")
-    actions = [row[0] for row in server.query(
-        "SELECT action FROM audit_event WHERE object_key = ? ORDER BY id", ain)]
+    actions = [row[0] for row in server.query(  # escalations come from the clock (SLA_DAY_SECONDS), not the people
+        "SELECT action FROM audit_event WHERE object_key = ? AND action != 'escalated' ORDER BY id", ain)]
     assert actions[:4] == ["submitted", "forward_enquiry", "submit_report", "approve"]
     if status == "DELIVERED":  # the applicant side rates the delivered service, once
         operator.goto(f"/applications/{ain}")
