@@ -1,7 +1,7 @@
 """complaint answer: the DM's (or SDO's) answer that closes a complaint
 
 Revision ID: journeys01
-Revises: 35020a98e204
+Revises: lead01
 Create Date: 2026-12-03 06:15:00
 
 """
@@ -12,7 +12,7 @@ import app.models.types
 
 
 revision = 'journeys01'
-down_revision = '35020a98e204'
+down_revision = 'lead01'
 branch_labels = None
 depends_on = None
 
