@@ -1,5 +1,6 @@
 """Command-line entry points (``flask <command>``); each command is one transaction, committed here."""
 import json
+import os
 import sys
 
 import click
@@ -112,7 +113,7 @@ def apikeys_create(name, channel):
 
 
 @click.command("serve")
-@click.option("--port", default=lambda: int(__import__("os").environ.get("PORT", 5000)), type=int)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", 5000)), type=int)
 @with_appcontext
 def serve_command(port):
     """Run the web app on 127.0.0.1 with the scheduler in-process (development / embedded use).
@@ -120,6 +121,8 @@ def serve_command(port):
     Production runs gunicorn (never a scheduler) and ``flask scheduler run`` separately (docs/deploy.md).
     """
     app = current_app._get_current_object()
+    if not os.environ.get("PRAVAH_PUBLIC_URL"):  # links point where this server listens
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     try:
         from scheduler.runner import start_in_process
     except ImportError:

@@ -31,14 +31,18 @@ class Config:
         self.TIMER_SWEEP_SECONDS = _int("PRAVAH_TIMER_SWEEP_SECONDS", 30)
         self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
         self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
-        self.PUBLIC_BASE_URL = os.environ.get("PRAVAH_PUBLIC_URL", "http://127.0.0.1:5000")
+        #: QR, receipt and SMS links; by default the address `make run` (`flask serve`) listens on.
+        self.PUBLIC_BASE_URL = (os.environ.get("PRAVAH_PUBLIC_URL")
+                                or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}").rstrip("/")
         #: Payment gateway for services with a fee (app/payments/gateway.py); unset = no online payment.
         self.PAYMENT_GATEWAY_URL = os.environ.get("PRAVAH_PAYMENT_GATEWAY_URL") or None
         self.PAYMENT_GATEWAY_SECRET = os.environ.get("PRAVAH_PAYMENT_GATEWAY_SECRET") or None
         self.PAYMENT_MERCHANT_ID = os.environ.get("PRAVAH_PAYMENT_MERCHANT_ID") or "PRAVAH"
         self.TOKEN_HOURS = _int("PRAVAH_TOKEN_HOURS", 12)
         self.MAX_UPLOAD_BYTES = _int("PRAVAH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
-        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 64 * 1024
+        #: All the documents of one application together (the apply page posts them at once).
+        self.MAX_APPLICATION_UPLOAD_BYTES = _int("PRAVAH_MAX_APPLICATION_UPLOAD_BYTES", 20 * 1024 * 1024)
+        self.MAX_CONTENT_LENGTH = max(self.MAX_UPLOAD_BYTES, self.MAX_APPLICATION_UPLOAD_BYTES) + 256 * 1024
         self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
         #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
         self.PASSWORD_HASH_COST = (3, 65536)

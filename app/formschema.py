@@ -3,7 +3,9 @@
 Extensions (all optional): ``title_bn`` (Bengali title), ``x-actions`` on a task form (the actions the
 officer may take, each ``{"key", "title", "title_bn", "requires": ["remarks" | "reason" | "data.<field>"]}``),
 ``x-officer-role`` on a field (the value must be the username of an officer with that role in the
-task's office), ``x-enum-titles`` / ``x-enum-titles-bn`` (labels of enum values).
+task's office), ``x-enum-titles`` / ``x-enum-titles-bn`` (labels of enum values), ``x-attachment`` on a task form
+(``{"type", "title", "title_bn"}``: the officer may attach a file of that document type, e.g. the
+enquiry officer's report).
 """
 from jsonschema import Draft202012Validator, FormatChecker
 

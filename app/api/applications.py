@@ -6,9 +6,10 @@ from ..errors import Invalid, NotFound
 from ..intake import ain as ain_codes
 from ..intake import operations as intake
 from ..intake import records
+from ..intake.listing import visible_applications
 from ..intake.documents import store_upload
 from . import api_bp
-from .edge import PUBLIC, access, base_url, current_actor, json_body, settings
+from .edge import PUBLIC, access, base_url, current_actor, json_body, page_body, paging, settings
 
 SUBMITTERS = ("OPERATOR", "CITIZEN", "APIKEY")
 
@@ -45,6 +46,17 @@ def _visible(ain: str):
     if application is None or not records.can_view(current_actor(), application):
         raise NotFound("There is no such application that you may see.")
     return application
+
+
+@api_bp.get("/applications")
+@access()
+def list_applications():
+    """What the caller may see (citizen: on their verified mobile; submitter: what they filed;
+    officer: their jurisdiction), newest first."""
+    page, per_page = paging()
+    rows, total = visible_applications(current_actor(), page=page, per_page=per_page)
+    base = base_url()
+    return jsonify(page_body([records.detail_api(a, base) for a in rows], page, per_page, total))
 
 
 @api_bp.get("/applications/<ain>")

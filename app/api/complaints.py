@@ -18,3 +18,10 @@ def list_complaints():
     page, per_page = paging()
     items, total = complaints.list_complaints(current_actor(), page, per_page)
     return jsonify(page_body([complaints.complaint_api(c) for c in items], page, per_page, total))
+
+
+@api_bp.post("/complaints/<int:complaint_id>/answer")
+@access(roles=("DM", "SDO"))
+def answer_complaint(complaint_id):
+    """The district (or subdivision) answers a complaint; the answer closes it."""
+    return jsonify(complaints.complaint_api(complaints.answer_complaint(current_actor(), complaint_id, json_body())))

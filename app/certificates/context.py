@@ -4,6 +4,7 @@ Works on the ORM objects (Application → Service → Department, processing Off
 object with the same attribute names, so the renderer can be tested and benchmarked without a DB.
 """
 from datetime import datetime
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -62,13 +63,43 @@ def location_names(location) -> dict:
     return names
 
 
+#: "son of / daughter of…" before the father's or husband's name, from the form's ``gender`` field.
+_RELATIONS = {"male": ("son of", "পুত্র, পিতা"), "female": ("daughter/wife of", "কন্যা/স্ত্রী, পিতা/স্বামী")}
+
+
+def relation(gender) -> dict:
+    """``{"en", "bn"}`` wording of the applicant's relation to the guardian named on the form."""
+    en, bn = _RELATIONS.get(str(gender or "").lower(), ("son/daughter/wife of", "পিতা/স্বামী"))
+    return {"en": en, "bn": bn}
+
+
+#: The document type of the applicant's photograph in the catalogue.
+PHOTO_DOCUMENT = "photograph"
+
+
+def applicant_photo(application, settings=None) -> dict | None:
+    """The applicant's photograph for a certificate whose service asks for one: the uploaded
+    ``photograph`` document when it is an image, as ``{"document_id", "mime", "sha256", "path"}``
+    (``path`` when the data directory is known). Templates place it (follow-up for each template)."""
+    if not any(d.get("type") == PHOTO_DOCUMENT for d in (application.service.documents or [])):
+        return None
+    link = next((d for d in reversed(list(application.documents)) if d.type == PHOTO_DOCUMENT
+                 and (d.document.mime or "").startswith("image/")), None)
+    if link is None:
+        return None
+    data_dir = _setting(settings, "DATA_DIR")
+    path = str(Path(data_dir) / "documents" / link.document.sha256[:2] / link.document.sha256) if data_dir else None
+    return {"document_id": link.document_id, "mime": link.document.mime, "sha256": link.document.sha256, "path": path}
+
+
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None) -> dict:
     """Everything ``certificate_templates/<service_key>.html`` reads."""
     service = application.service
     department = service.department
     office = application.processing_office
     data = dict(application.data or {})
-    applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn")}
+    applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn"),
+                 "relation": relation(data.get("gender")), "photo": applicant_photo(application, settings)}
     url = verify_url(settings, uin)
     payload = QrPayload(uin=uin, name=application.applicant_name, service_name=service.name,
                         service_code=service.service_code, department=department.name,

@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound, UnsupportedType
 from ..extensions import db
 from ..intake import records
 from ..models import Certificate
+from ..processes import hooks
 from . import pki
 from .context import verify_url
 from .operations import acknowledgement_pdf, certificate_file, keys_dir
@@ -172,6 +173,7 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     audit("revoked", "certificate", certificate.uin, actor=actor, remarks=reason.strip(), at=now,
           data={"ain": certificate.application.ain})
     db.session.flush()
+    hooks.emit("certificate_revoked", certificate=certificate, reason=reason.strip(), actor=actor)
     return certificate
 
 

@@ -132,7 +132,7 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)
     if application.service.fifo_enforced:
-        _enforce_fifo(item, body.get("fifo_override_reason"))
+        _enforce_fifo(actor, item, body.get("fifo_override_reason"))
     variables = {**data, "action": action_key}
     for text_field in ("remarks", "reason"):
         if body.get(text_field):
@@ -161,10 +161,15 @@ def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
     return errors
 
 
-def _enforce_fifo(item: WorkItem, override_reason: str | None) -> None:
-    """Refuse to act on a newer application while an older one waits in the same queue."""
+def _enforce_fifo(actor, item: WorkItem, override_reason: str | None) -> None:
+    """Refuse to act on a newer application while an older one waits in the same queue.
+
+    Only items the actor could act on count: one someone else holds (a DM who took it over, a
+    colleague who claimed it) is not waiting for this officer.
+    """
     older = db.session.scalar(select(WorkItem).join(Application).where(
         WorkItem.closed_at.is_(None), WorkItem.id != item.id, WorkItem.office_id == item.office_id,
+        or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id),
         WorkItem.role == item.role, WorkItem.task_key == item.task_key,
         Application.service_id == item.application.service_id,
         _ahead_of(item))

@@ -30,10 +30,27 @@ def make(dept_code: str, service_code: str, year: int, serial: int) -> str | Non
     return f"{dept_code}{service_code}-{year:04d}-{serial:07d}-{check}" if check else None
 
 
+#: Characters people type for one another: in a digit position, and for the check character.
+_AS_DIGIT = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_AS_LETTER = str.maketrans({"0": "O", "1": "I"})
+_CONFUSABLE = {"O": "0", "0": "O", "I": "1", "1": "I"}
+
+
+def _compact(raw: str) -> str:
+    return re.sub(r"[\s-]", "", raw or "").upper()
+
+
+def _read_alike(compact: str) -> str:
+    """Letters typed in digit positions (and digits in the three-letter prefix) read as what they
+    look like."""
+    if len(compact) != 18:
+        return compact
+    return compact[:3].translate(_AS_LETTER) + compact[3:17].translate(_AS_DIGIT) + compact[17]
+
+
 def normalise(raw: str) -> str | None:
     """The canonical AIN for user input, or ``None`` when it is not AIN-shaped or its check fails."""
-    compact = re.sub(r"[\s-]", "", raw or "").upper()
-    match = _SHAPE.match(compact)
+    match = _SHAPE.match(_compact(raw))
     if not match:
         return None
     prefix, year, serial, check = match.groups()
@@ -42,5 +59,22 @@ def normalise(raw: str) -> str | None:
     return f"{prefix}-{year}-{serial}-{check}"
 
 
+def look_alike(raw: str) -> str | None:
+    """The AIN ``raw`` would be read with look-alikes corrected (``O`` typed in a digit position,
+    ``0`` typed for a check character ``O``, ``1`` for ``I`` and back), when that passes the check.
+    Not a proof by itself (a typo elsewhere could pass too): callers accept it only for an AIN that
+    exists."""
+    if normalise(raw):
+        return None
+    match = _SHAPE.match(_read_alike(_compact(raw)))
+    if not match:
+        return None
+    prefix, year, serial, check = match.groups()
+    expected = check_character(prefix + year + serial)
+    if expected and (expected == check or expected == _CONFUSABLE.get(check)):
+        return f"{prefix}-{year}-{serial}-{expected}"
+    return None
+
+
 def looks_like_ain(raw: str) -> bool:
-    return bool(_SHAPE.match(re.sub(r"[\s-]", "", raw or "").upper()))
+    return bool(_SHAPE.match(_read_alike(_compact(raw))))

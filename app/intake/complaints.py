@@ -43,8 +43,8 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
     return complaint
 
 
-def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
-    """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
+def _area_conditions(actor) -> list:
+    """Complaints of the districts of the actor's DM postings and subdivisions of their SDO postings."""
     areas = {role: db.session.scalars(select(Office.location_id).where(Office.id.in_(actor.office_ids(role)))).all()
              for role in ("DM", "SDO")}
     conditions = []
@@ -52,6 +52,12 @@ def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], i
         conditions.append(Complaint.district_id.in_(areas["DM"]))
     if areas["SDO"]:
         conditions.append(Complaint.subdivision_id.in_(areas["SDO"]))
+    return conditions
+
+
+def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
+    """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
+    conditions = _area_conditions(actor)
     if not conditions:
         return [], 0
     query = select(Complaint).where(or_(*conditions)).order_by(Complaint.filed_at.desc(), Complaint.id.desc())
@@ -59,10 +65,50 @@ def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], i
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
 
 
+def answer_complaint(actor, complaint_id: int, payload: dict) -> Complaint:
+    """A DM or SDO who sees the complaint answers it; the answer closes it and the applicant reads it
+    on their application page.
+
+    :raises NotFound: no such complaint in the actor's district or subdivision.
+    :raises Invalid: no answer, or not 10–4000 characters. :raises Conflict: ``complaint_closed``.
+    """
+    if not isinstance(payload, dict) or set(payload) - {"answer"}:
+        raise Invalid("Send only the answer.", fields={k: "unknown field" for k in set(payload or {}) - {"answer"}})
+    text = payload.get("answer")
+    if not isinstance(text, str) or not 10 <= len(text.strip()) <= 4000:
+        raise Invalid("Write the answer in 10 to 4000 characters.", fields={"answer": "is required (10–4000 characters)"})
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None or complaint.id not in _visible_ids(actor, complaint):
+        raise NotFound("There is no such complaint that you may answer.")
+    if complaint.status != "OPEN":
+        raise Conflict("This complaint has already been answered and closed.", code="complaint_closed")
+    complaint.answer, complaint.answered_by_id, complaint.answered_at = text.strip(), actor.id, clock.now()
+    complaint.status = "CLOSED"
+    db.session.flush()
+    audit("complaint_answered", "application", complaint.application.ain, actor=actor, role=actor.primary_role,
+          stage=complaint.application.stage, remarks=complaint.answer, data={"complaint_id": complaint.id})
+    return complaint
+
+
+def _visible_ids(actor, complaint: Complaint) -> set[int]:
+    """``{complaint.id}`` when the complaint lies in the actor's DM district or SDO subdivision."""
+    conditions = _area_conditions(actor)
+    if not conditions:
+        return set()
+    return set(db.session.scalars(select(Complaint.id).where(Complaint.id == complaint.id, or_(*conditions))))
+
+
+def complaints_of(application) -> list[Complaint]:
+    return list(db.session.scalars(select(Complaint).where(Complaint.application_id == application.id)
+                                   .order_by(Complaint.id)))
+
+
 def complaint_api(complaint: Complaint) -> dict:
     application = complaint.application
     return {"id": complaint.id, "ain": application.ain, "service": application.service.key,
             "text": complaint.text, "status": complaint.status, "filed_at": clock.iso(complaint.filed_at),
             "filed_by": complaint.filed_by.username, "applicant_name": application.applicant_name,
-            "decision_reason": application.decision_reason,
+            "decision_reason": application.decision_reason, "answer": complaint.answer,
+            "answered_by": complaint.answered_by.username if complaint.answered_by else None,
+            "answered_at": clock.iso(complaint.answered_at),
             "location": application.location.to_api()}

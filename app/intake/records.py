@@ -8,11 +8,14 @@ from ..extensions import db
 from ..models import Application, AuditEvent, WorkItem
 from ..sla.clock import clock_of, parse
 from . import ain as ain_codes
+from .enquiry import eo_report_api
 from ..notifications.operations import history as notification_history
 
 
 def find_by_ain(raw: str) -> Application | None:
-    ain = ain_codes.normalise(raw)
+    """The application with this AIN; a check character typed as its look-alike (``0`` for ``O``)
+    is corrected when the corrected AIN exists."""
+    ain = ain_codes.normalise(raw) or ain_codes.look_alike(raw)
     if ain is None:
         return None
     return db.session.scalar(select(Application).where(Application.ain == ain))
@@ -89,6 +92,7 @@ def detail_api(application: Application, base_url: str) -> dict:
         "acknowledgement_url": f"{base_url}/api/v1/applications/{application.ain}/acknowledgement.pdf",
         "certificate": _certificate_api(application, base_url),
         "notifications": notification_history(application),
+        "eo_report": eo_report_api(application),
     }
     return body
 
@@ -108,7 +112,15 @@ def history(application: Application) -> list[dict]:
         AuditEvent.object_type == "application", AuditEvent.object_key == application.ain)
         .order_by(AuditEvent.id)).all()
     return [{"at": clock.iso(e.at), "actor": e.actor, "role": e.role, "action": e.action, "stage": e.stage,
-             "remarks": e.remarks, **_out_of_turn(e)} for e in events]
+             "remarks": e.remarks, **_out_of_turn(e), **_report(e)} for e in events]
+
+
+def _report(event) -> dict:
+    """The enquiry report's text and recommendation on its history row."""
+    data = event.data if isinstance(event.data, dict) else {}
+    if event.action != "submit_report" or not data.get("report"):
+        return {}
+    return {"report": data["report"], "recommendation": data.get("recommendation")}
 
 
 def _out_of_turn(event) -> dict:

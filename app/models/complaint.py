@@ -19,8 +19,12 @@ class Complaint(db.Model):
     #: The applicant's district and subdivision (LGD locations) at filing: whose offices see it.
     district_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
     subdivision_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
-    #: OPEN, then whatever the grievance area decides (e.g. RESOLVED).
+    #: OPEN, then CLOSED once a DM or SDO answered it.
     status: Mapped[str] = mapped_column(String(12), default="OPEN")
+    answer: Mapped[str | None] = mapped_column(String(4000))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     application = relationship("Application")
-    filed_by = relationship("User")
+    filed_by = relationship("User", foreign_keys=[filed_by_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])

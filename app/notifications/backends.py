@@ -7,6 +7,7 @@ asked (SMTP, console). Failures raise :class:`SendError`, telling whether to sto
 (``permanent``) and whether the provider may have accepted the message anyway (``maybe_sent``).
 """
 import logging
+import sys
 import smtplib
 import socket
 from datetime import timedelta
@@ -35,13 +36,16 @@ class SendError(Exception):
 
 
 class ConsoleBackend:
-    """Development: the message is written to the log and counts as sent."""
+    """Development: the message is printed on standard output (where ``make run`` shows it; the
+    log's default level would hide it) and counts as sent."""
 
     name = "console"
 
     def send(self, message) -> str:
-        log.info("[%s to %s] %s%s", message.channel, message.to,
-                 f"{message.subject} | " if message.subject and message.channel == "email" else "", message.body)
+        subject = f"{message.subject} | " if message.subject and message.channel == "email" else ""
+        line = f"[{message.channel} to {message.to}] {subject}{message.body}"
+        print(line, file=sys.stdout, flush=True)
+        log.debug("%s", line)
         return f"console-{message.id}"
 
     def find(self, message) -> str | None:

@@ -147,7 +147,7 @@ def _process(row_id: int, owner: str, ns, backends: dict) -> str:
                 return _release(row.id, owner)
             found = backend.find(row)
             if found:
-                return _mark_sent(row, found)
+                return _mark_sent(row, found, keep_code=backend.name == "console")
         if row.attempts > ns.max_attempts:
             return _finish(row.id, owner, "dead", error=row.last_error or "gave up after repeated attempts")
         if clock.now() + budget > lease_until:
@@ -155,15 +155,19 @@ def _process(row_id: int, owner: str, ns, backends: dict) -> str:
         provider_id = backend.send(row)
     except SendError as exc:
         return _failed(row, owner, exc, ns)
-    return _mark_sent(row, provider_id)
+    return _mark_sent(row, provider_id, keep_code=backend.name == "console")
 
 
-def _mark_sent(row, provider_id: str) -> str:
-    """Recorded whoever holds the lease now: the message did reach the provider."""
+def _mark_sent(row, provider_id: str, *, keep_code: bool = False) -> str:
+    """Recorded whoever holds the lease now: the message did reach the provider.
+
+    :param keep_code: keep an OTP's text (the development console backend, whose only copy is the
+        terminal and the outbox); a real provider's OTP is removed once sent.
+    """
     now = clock.now()
     values = dict(status="sent", provider_message_id=str(provider_id)[:100], sent_at=now, updated_at=now,
                   lease_owner=None, lease_until=None, maybe_sent=False, last_error=None)
-    if row.event == "otp":
+    if row.event == "otp" and not keep_code:
         values["body"] = REDACTED
     db.session.execute(update(N).where(N.id == row.id, N.status != "sent").values(**values)
                        .execution_options(synchronize_session=False))

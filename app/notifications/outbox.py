@@ -151,8 +151,22 @@ def _posted(office_id: int, role: str) -> list[User]:
         Posting.office_id == office_id, Posting.role == role, User.active.is_(True))))
 
 
+def on_certificate_revoked(certificate, reason=None, **_) -> None:
+    """Tell the applicant their certificate was revoked, and why (hook ``certificate_revoked``)."""
+    application = certificate.application
+    settings = _settings()
+    rule = templates.event_rule("revoked", settings)
+    language = application.language or "en"
+    params = dict(application_params(application, language), uin=certificate.uin, reason=sentence(reason))
+    for channel, to in applicant_addresses(application, rule.get("channels", [])):
+        enqueue(event="revoked", channel=channel, to=to, audience="applicant", language=language,
+                application_id=application.id, params=params, priority=rule.get("priority", 0),
+                dedupe_key=f"revoked:{certificate.id}:{channel}:{to}")
+
+
 def subscribe() -> None:
     """Wire the listeners to the process hooks (called once by ``create_app``)."""
     from ..processes import hooks
+    hooks.subscribe("certificate_revoked", on_certificate_revoked)
     hooks.subscribe("status_changed", on_status_changed)
     hooks.subscribe("escalated", on_escalated)

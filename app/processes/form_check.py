@@ -15,7 +15,7 @@ from ..formschema import field_errors
 
 #: Keywords of the form itself.
 FORM_KEYWORDS = {"$schema", "$id", "title", "title_bn", "type", "additionalProperties", "properties",
-                 "required", "x-actions"}
+                 "required", "x-actions", "x-attachment"}
 #: Keywords of a field: what ``app.web.forms.fields`` draws and ``formschema`` interprets.
 FIELD_KEYWORDS = {"type", "title", "title_bn", "enum", "x-enum-titles", "x-enum-titles-bn", "minimum",
                   "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
@@ -57,6 +57,10 @@ def check_form(key: str, schema) -> list[dict]:
         return out
     for word in sorted(set(schema) - FORM_KEYWORDS):
         add(None, f"the form renderer does not support the keyword '{word}' on a form")
+    attachment = schema.get("x-attachment")
+    if attachment is not None and not (isinstance(attachment, dict) and isinstance(attachment.get("type"), str)
+                                       and attachment["type"] and set(attachment) <= {"type", "title", "title_bn"}):
+        add(None, 'x-attachment is {"type": <document type>, "title", "title_bn"} (the file an officer may attach)')
     for problem in _missing_titles(schema):
         add(None, problem)
     for name, prop in schema["properties"].items():

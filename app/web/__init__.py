@@ -5,7 +5,7 @@ blueprint: ``public`` (catalogue, track, verify), ``auth`` (login, language), ``
 my applications — citizens and operators), ``officer`` (inbox, tasks, recall), ``district``
 (complaints, certificate revocation), ``mis`` (dashboards).
 """
-from flask import Flask, request
+from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -49,12 +49,14 @@ def init_web(app) -> None:
     app.register_error_handler(404, _not_found)
     app.register_error_handler(403, lambda e: edge.error_page(403))
     app.register_error_handler(405, _method_not_allowed)
+    app.register_error_handler(413, _too_large)
     from flask_wtf.csrf import CSRFError
     app.register_error_handler(CSRFError, lambda e: edge.error_page(
         400, gettext("The form expired or was sent twice. Please go back, reload the page and try again.")))
 
     app.jinja_env.filters.update(digits=i18n.digits, when=i18n.when, pick=i18n.pick, title=i18n.title,
-                                 enum_title=i18n.enum_title, field_message=i18n.field_message)
+                                 enum_title=i18n.enum_title, field_message=i18n.field_message,
+                                 display_name=i18n.display_name)
     app.jinja_env.globals.update(lang=i18n.lang, LANGUAGES=i18n.LANGUAGES)
     app.context_processor(_navigation)
 
@@ -81,6 +83,16 @@ def _method_not_allowed(exc):
         return jsonify({"error": {"code": "method_not_allowed",
                                   "message": "This address does not accept that method."}}), 405
     return edge.error_page(405)
+
+
+def _too_large(exc):
+    """A post over the request limit (the apply page checks sizes before sending, so this is rare)."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": "too_large", "message": "The upload is too large."}}), 413
+    mb = current_app.config["MAX_APPLICATION_UPLOAD_BYTES"] // (1024 * 1024)
+    return edge.error_page(413, gettext(
+        "The files sent together are larger than %(n)s MB. Go back with the browser's Back button: "
+        "what you typed is still in the form. Choose smaller files or scans and send again.", n=i18n.digits(mb)))
 
 
 def _navigation() -> dict:

@@ -8,11 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..accounts.mobile import e164
+from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound
+from ..intake import aadhaar
 from ..intake import operations as intake
 from ..intake import records
 from ..intake.documents import document_path, store_upload
+from ..intake.complaints import complaints_of
+from ..intake.enquiry import eo_report
 from ..models.application import CHANNELS
 from . import forms, queries
 from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
@@ -44,14 +49,57 @@ def _envelope(form) -> dict:
             "channel": form.get("channel") or None, "tatkal": form.get("tatkal") == "on"}
 
 
+def _citizen_envelope(actor) -> dict:
+    """A citizen's own form: the mobile they proved, in the field's own form (ten digits); the name
+    only when the account has a real one (an OTP account is called "Citizen <number>", which must
+    never print on a certificate)."""
+    mobile = e164(verified_mobile_of(actor.id) or current_user.mobile or "")
+    name = current_user.name or ""
+    if mobile and name == f"Citizen {mobile[3:]}":
+        name = ""
+    return {"applicant": {"name": name, "mobile": mobile[3:] if mobile else "", "language": current_user.language}}
+
+
+def _size(upload) -> int:
+    upload.stream.seek(0, 2)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    return size
+
+
+def _over_limits(service, actor) -> dict[str, str]:
+    """Field errors for chosen files over the per-file limit, or over the application's total with
+    the files kept from an earlier post; nothing is stored when the total is over."""
+    cfg, errors, total = current_app.config, {}, 0
+    chosen = {}
+    for doc in service.documents or []:
+        upload = request.files.get(f"file.{doc['type']}")
+        if upload is not None and upload.filename:
+            chosen[doc["type"]] = _size(upload)
+            if chosen[doc["type"]] > cfg["MAX_UPLOAD_BYTES"]:
+                errors[f"documents.{doc['type']}"] = "too large"
+        elif (request.form.get(f"doc.{doc['type']}") or "").isdigit():
+            total += queries.document_size(actor, int(request.form[f"doc.{doc['type']}"]))
+    total += sum(chosen.values())
+    if total > cfg["MAX_APPLICATION_UPLOAD_BYTES"]:
+        errors.update({f"documents.{t}": "together too large" for t in chosen})
+    return errors
+
+
 def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
-    """Store newly chosen files; keep earlier uploads named in hidden fields. :returns: ids, errors."""
-    ids, errors = {}, {}
+    """Store newly chosen files; keep earlier uploads named in hidden fields. :returns: ids, errors.
+
+    A file over the limits is refused beside its field and, when the total is over, no new file is
+    stored; the files kept from an earlier post stay offered.
+    """
+    errors = _over_limits(service, actor)
+    store_new = not errors
+    ids = {}
     cfg = current_app.config
     for doc in service.documents or []:
         doc_type = doc["type"]
         upload = request.files.get(f"file.{doc_type}")
-        if upload is not None and upload.filename:
+        if store_new and upload is not None and upload.filename:
             try:
                 stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
                                       data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
@@ -67,8 +115,11 @@ def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
 
 def _form_page(service, schema, *, values, envelope, errors, doc_ids, status=200, message=None):
     actor = current_actor()
+    cfg = current_app.config
     return render_template(
         "applicant/apply.html", service=service, schema=schema,
+        max_file_mb=cfg["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+        max_total_mb=cfg["MAX_APPLICATION_UPLOAD_BYTES"] // (1024 * 1024),
         fields=forms.fields(schema, values, errors), envelope=envelope, errors=errors, doc_ids=doc_ids,
         gp_choices=queries.gp_choices(), channels=OPERATOR_CHANNELS if actor.has_role("OPERATOR") else (),
         default_channel=_default_channel(actor), token=request.form.get("token") or uuid.uuid4().hex,
@@ -82,9 +133,7 @@ def apply(key):
     schema = catalogue.application_form(key)
     actor = current_actor()
     if request.method == "GET":
-        envelope = {"applicant": {"name": current_user.name, "mobile": current_user.mobile or "",
-                                  "language": current_user.language}} if actor.has_role("CITIZEN") else {
-            "applicant": {"language": "bn"}}
+        envelope = _citizen_envelope(actor) if actor.has_role("CITIZEN") else {"applicant": {"language": "bn"}}
         return _form_page(service, schema, values={}, envelope=envelope, errors={}, doc_ids={})
     values = forms.parse(schema, request.form)
     envelope = _envelope(request.form)
@@ -113,6 +162,11 @@ def apply(key):
     errors.update(field_errors(schema, values))
     if len(envelope["applicant"]["name"]) < 2:
         errors["applicant.name"] = "is required"
+    # the checks intake makes at submission, here at review so the field is marked at once
+    if envelope["applicant"].get("aadhaar") and aadhaar.normalise(envelope["applicant"]["aadhaar"]) is None:
+        errors["applicant.aadhaar"] = "is not a valid Aadhaar number"
+    if envelope["applicant"].get("mobile") and e164(envelope["applicant"]["mobile"]) is None:
+        errors["applicant.mobile"] = "must be a 10-digit Indian mobile number"
     if not envelope["lgd_code"]:
         errors["location.lgd_code"] = "is required"
     if errors:
@@ -147,7 +201,8 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
     certificate = queries.certificate_of(application)
     return render_template("applicant/detail.html", application=application,
                            rows=forms.describe(schema, application.data or {}),
-                           history=records.history(application), certificate=certificate,
+                           history=queries.history_rows(application), certificate=certificate,
+                           report=eo_report(application), complaints=complaints_of(application),
                            expected_by=records.expected_by(application),
                            applicant_side=records.is_applicant_side(actor, application),
                            open_items=[w for w in application.work_items if w.closed_at is None],
@@ -190,8 +245,12 @@ def document(ain, document_id):
     if link is None:
         abort(404)
     path = document_path(link.document, current_app.config["DATA_DIR"])
-    return send_file(path, mimetype=link.document.mime, as_attachment=False,
-                     download_name=link.document.filename or f"{link.type}")
+    response = send_file(path, mimetype=link.document.mime, as_attachment=False,
+                         download_name=link.document.filename or f"{link.type}")
+    # Previewed inside the task and application pages (same origin only).
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @applicant_bp.get("/applications/<ain>/certificate.pdf")

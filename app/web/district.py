@@ -31,6 +31,22 @@ def complaints():
                            prev_url=prev_url)
 
 
+@district_bp.post("/complaints/<int:complaint_id>/answer")
+@page_access(roles=("DM", "SDO"))
+def answer_complaint(complaint_id):
+    """Answer a complaint; the answer closes it and the applicant reads it on their application page."""
+    try:
+        complaint_ops.answer_complaint(current_actor(), complaint_id, {"answer": request.form.get("answer", "")})
+    except Invalid:
+        flash(_("Write the answer in 10 to 4000 characters."), "error")
+    except Conflict:
+        flash(_("This complaint has already been answered and closed."), "info")
+    else:
+        flash(_("The complaint was answered and closed. The applicant sees the answer on the application page."),
+              "success")
+    return redirect(url_for("district.complaints"))
+
+
 def _certificate_page(uin_text: str, *, errors=None, reason="", status=200, message=None):
     certificate = queries.certificate_public(uin_text) if uin_text else None
     actor = current_actor()

@@ -3,7 +3,9 @@
 Client hints come from the schema (required, pattern, min/max, lengths); the server check is always
 ``app.formschema.field_errors`` through the operations.
 """
-from .i18n import enum_title, title
+from datetime import date
+
+from .i18n import digits, enum_title, title, when
 
 
 def fields(schema: dict, values: dict | None = None, errors: dict | None = None, *, prefix: str = "data") -> list[dict]:
@@ -84,6 +86,22 @@ def describe(schema: dict, data: dict) -> list[tuple[str, str]]:
         if name not in data or not isinstance(prop, dict):
             continue
         value = data[name]
-        shown = enum_title(prop, value) if "enum" in prop else str(value)
+        if "enum" in prop:
+            shown = enum_title(prop, value)
+        elif prop.get("format") == "date" and isinstance(value, str):
+            shown = _human_date(value)
+        elif prop.get("type") in ("integer", "number"):
+            shown = digits(value)
+        else:
+            shown = str(value)
         rows.append((title(prop) or name, shown))
     return rows
+
+
+def _human_date(value: str) -> str:
+    """``1990-04-12`` → ``12 Apr 1990`` (Bengali month and digits on Bengali pages)."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return when(day.isoformat() + "T12:00:00+00:00", False)

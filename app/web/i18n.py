@@ -2,7 +2,7 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -94,7 +94,11 @@ def field_message(message: str) -> str:
         "must be the LGD code of a Gram Panchayat or ward": _("choose the Gram Panchayat or ward"),
         "no such document in your uploads": _("upload this document again"),
         "must be a whole number from 1 to 5": _("choose a rating from 1 to 5"),
-        "too large": _("the file is too large (at most 5 MB)"),
+        "too large": _("the file is too large (at most %(n)s MB)",
+                       n=digits(current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024))),
+        "together too large": _("the files together are too large (at most %(n)s MB for one application); "
+                                "choose smaller files or scans",
+                                n=digits(current_app.config["MAX_APPLICATION_UPLOAD_BYTES"] // (1024 * 1024))),
         "not a PDF, JPEG or PNG file": _("only PDF, JPEG or PNG files are accepted"),
         "is empty": _("the file is empty"),
         "is required (at most 2000 characters)": _("is required (at most 2000 characters)"),
@@ -114,3 +118,12 @@ def field_message(message: str) -> str:
         if found:
             return make(found)
     return message
+
+
+_OTP_ACCOUNT = re.compile(r"^Citizen (\d{10})$")
+
+
+def display_name(name: str | None) -> str:
+    """A user's name for the page: an OTP account's "Citizen <mobile>" in the page's language."""
+    found = _OTP_ACCOUNT.match(name or "")
+    return _("Citizen %(mobile)s", mobile=digits(found.group(1))) if found else (name or "")

@@ -4,14 +4,17 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from lxml import etree
 
 from .. import clock
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
 from ..inbox.reassign import may_reassign
 from ..intake import records
+from ..intake.application_documents import add_document
+from ..intake.enquiry import eo_report
 from ..intake.recall import CannotRecall, recall as recall_application
 from ..sla import escalations as sla
 from . import forms, queries
@@ -70,7 +73,8 @@ def release(item_id):
     return redirect(url_for("officer.inbox"))
 
 
-def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None, status=200, message=None, body=None):
+def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None, status=200, message=None, body=None,
+               confirm=False):
     application = item.application
     version = application.instance.version
     schema = version.forms.get(item.form_key) or {"type": "object", "properties": {}}
@@ -81,21 +85,50 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
                        if role}
     actor = current_actor()
     escalation = sla.escalation_api(actor, item)
+    fields = forms.fields(schema, values or {}, errors or {})
+    actions = list(form_actions(schema).values())
     return render_template(
         "officer/task.html", escalation=escalation, remarks=sla.remarks_of(item),
-        reassign_to=queries.officers_for(item.office_id, item.role) if may_reassign(actor, item) else None, item=item, application=application, schema=schema,
-        fields=forms.fields(schema, values or {}, errors or {}), actions=list(form_actions(schema).values()),
-        officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
-        history=records.history(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
-        message=message, body=body or {}, sla=sla_state(item), me=actor.id,
+        reassign_to=queries.officers_for(item.office_id, item.role) if may_reassign(actor, item) else None,
+        item=item, application=application, schema=schema, decision=decision_layout(fields, actions),
+        actions=actions, officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
+        history=queries.history_rows(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
+        message=message, body=body or {}, sla=sla_state(item), me=actor.id, confirm=confirm,
+        posted=request.form if confirm else {}, report=eo_report(application),
+        error_links=error_links(errors or {}, fields),
         certificate=queries.certificate_of(application),
         may_recall=item.closed_by_id == actor.id and queries.recallable(actor, application) is not None), status
+
+
+def decision_layout(fields: list, actions: list) -> dict:
+    """Which fields show under which decision (GOV.UK's conditional reveal): a field an action
+    requires appears under that action's choice; the rest above the choices."""
+    by_action = {a["key"]: [f for f in fields if f"data.{f['name']}" in a.get("requires", [])] for a in actions}
+    placed = {f["name"] for group in by_action.values() for f in group}
+    return {"general": [f for f in fields if f["name"] not in placed], "by_action": by_action,
+            "text": {a["key"]: [t for t in ("remarks", "reason") if t in a.get("requires", [])] for a in actions}}
+
+
+#: The id of the input each top-level field error points at (the error summary links to it).
+_TEXT_IDS = {"remarks": "remarks", "reason": "reason", "fifo_override_reason": "fifo_override_reason",
+             "action": "action-choice"}
+
+
+def error_links(errors: dict, fields: list) -> list[tuple[str, str]]:
+    """``(anchor id, message)`` for the error summary, in the page's order."""
+    ids = {f"data.{f['name']}": f["id"] for f in fields} | {f["name"]: f["id"] for f in fields}
+    return [(ids.get(key) or _TEXT_IDS.get(key) or _TEXT_IDS.get(key.split(".")[-1], "decision"), message)
+            for key, message in errors.items()]
 
 
 @officer_bp.get("/tasks/<int:item_id>")
 @page_access(roles=OFFICERS)
 def task(item_id):
     return _task_page(inbox_ops.get_item(current_actor(), item_id))
+
+
+#: Decisions that sign something in the officer's name: the page asks to confirm first.
+SIGNING_ACTIONS = ("approve",)
 
 
 @officer_bp.post("/tasks/<int:item_id>")
@@ -111,7 +144,13 @@ def complete(item_id):
         value = (request.form.get(text_field) or "").strip()
         if value:
             body[text_field] = value
+    if not action:
+        return _task_page(item, values=data, errors={"action": "choose a decision"}, status=422, body=body,
+                          message=_("Please correct the fields marked below."))
+    if action in SIGNING_ACTIONS and request.form.get("confirmed") != "1":
+        return _task_page(item, values=data, chosen_action=action, body=body, confirm=True)
     try:
+        attach_report_file(actor, item, schema)
         application = inbox_ops.complete(actor, item_id, body, current_app.config)
     except Invalid as exc:
         return _task_page(item, values=data, errors=exc.fields, chosen_action=action, status=422, body=body,
@@ -128,6 +167,26 @@ def complete(item_id):
     return redirect(url_for("officer.inbox"))
 
 
+def attach_report_file(actor, item, schema: dict) -> None:
+    """The file the task form lets the officer attach (``x-attachment``, e.g. the EO's report), added
+    in the same transaction as the decision: a refused file keeps neither.
+
+    :raises Invalid: the file was refused (too large, not PDF/JPEG/PNG, empty), as a field error.
+    """
+    attachment = schema.get("x-attachment")
+    upload = request.files.get("attachment")
+    if not attachment or upload is None or not upload.filename:
+        return
+    cfg = current_app.config
+    try:
+        add_document(actor, item.application.ain, attachment["type"], upload.filename, upload.stream,
+                     data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+    except (TooLarge, UnsupportedType) as exc:
+        raise Invalid(exc.message, fields={"attachment": next(iter(exc.fields.values()), exc.message)}) from exc
+    except Invalid as exc:
+        raise Invalid(exc.message, fields={"attachment": next(iter(exc.fields.values()), exc.message)}) from exc
+
+
 def _lang_bn() -> bool:
     from .i18n import lang
     return lang() == "bn"
@@ -138,7 +197,37 @@ def _lang_bn() -> bool:
 def diagram(item_id):
     """The BPMN XML of the version this application runs on (drawn by the vendored viewer)."""
     item = inbox_ops.get_item(current_actor(), item_id)
-    return current_app.response_class(item.application.instance.version.bpmn_xml, mimetype="application/xml")
+    xml = item.application.instance.version.bpmn_xml
+    if _lang_bn():
+        xml = bengali_labels(xml)
+    return current_app.response_class(xml, mimetype="application/xml")
+
+
+_CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+#: Elements whose name is not drawn as a label (process, message, signal definitions…).
+_KEEP_NAME = {f"{{{_BPMN}}}{tag}" for tag in ("process", "message", "signal", "error", "escalation", "definitions",
+                                               "collaboration")}
+
+
+def bengali_labels(xml: str) -> str:
+    """The diagram with each element's ``name_bn`` property (the Bengali step names the process
+    already declares) as its label; elements without one are drawn unlabelled rather than in English."""
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return xml
+    bengali = {}
+    for prop in root.iter(f"{{{_CAMUNDA}}}property"):
+        if prop.get("name") == "name_bn" and prop.get("value"):
+            element = prop.getparent().getparent().getparent()  # property ← properties ← extensionElements ← element
+            if element is not None:
+                bengali[element] = prop.get("value")
+    for element in root.iter(f"{{{_BPMN}}}*"):
+        if element.get("name") is not None and element.tag not in _KEEP_NAME:
+            element.set("name", bengali.get(element, ""))  # no English label on a Bengali page
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 @officer_bp.get("/escalations")

@@ -1,6 +1,7 @@
 """Pages anyone may open: the service catalogue, tracking by AIN and certificate verification."""
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..accounts import ratelimit
 from ..catalogue import operations as catalogue
@@ -9,7 +10,7 @@ from ..errors import DomainError, TooMany
 from ..intake import ain as ain_codes
 from ..intake import records
 from . import queries
-from .access import PUBLIC, page_access
+from .access import PUBLIC, current_actor, page_access
 
 public_bp = Blueprint("public", __name__)
 
@@ -49,6 +50,8 @@ def track():
             result["expected_by_dt"] = records.expected_by(application)
             result["submitted_at_dt"] = application.submitted_at
             result["updated_at_dt"] = application.updated_at
+            result["certificate"] = queries.certificate_of(application)
+            result["may_view"] = current_user.is_authenticated and records.can_view(current_actor(), application)
     return render_template("public/track.html", ain=raw, result=result, error=error), status
 
 
@@ -56,9 +59,24 @@ def track():
 @page_access(PUBLIC)
 def verify_form():
     uin = request.args.get("uin", "").strip()
+    if uin and _application_number(uin):
+        return _not_a_uin(uin)
     if uin:
         return redirect(url_for("public.verify", uin="".join(uin.split()).upper()))
     return render_template("public/verify.html", uin="", certificate=None, looked_up=False)
+
+
+def _application_number(text: str) -> str | None:
+    """The AIN when someone typed an application number where a certificate number goes."""
+    if not ain_codes.looks_like_ain(text):
+        return None
+    return ain_codes.normalise(text) or ain_codes.look_alike(text) or text.strip().upper()
+
+
+def _not_a_uin(text: str):
+    """An AIN typed into verify: say so, and link to tracking (not a 404 for a cut-off number)."""
+    return render_template("public/verify.html", uin=text, certificate=None, looked_up=False,
+                           ain=_application_number(text)), 200
 
 
 @public_bp.post("/verify")
@@ -86,6 +104,8 @@ def verify(uin):
     except TooMany as exc:
         return render_template("public/verify.html", uin=uin, certificate=None, looked_up=False,
                                error=exc.message), 429
+    if _application_number(uin):
+        return _not_a_uin(uin)
     certificate = queries.certificate_public(uin)
     return render_template("public/verify.html", uin=uin, certificate=certificate, looked_up=True), \
         200 if certificate else 404

@@ -2,28 +2,45 @@
 
 They take an explicit actor and return rows; no writes.
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from .. import clock
-from ..models import Application, Certificate, Location, Posting, User, WorkItem
+from ..models import Application, Certificate, Document, Location, Posting, User, WorkItem
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
 from ..extensions import db
+from ..intake import records
+from ..intake.listing import visible_applications
 from ..intake.recall import recall_target
 
 
 def my_applications(actor, *, day: datetime | None = None, page: int = 1, per_page: int = 50):
-    """The applications a citizen made, or that an operator entered (on ``day``, when given)."""
-    query = select(Application).where(or_(Application.applicant_user_id == actor.id,
-                                          Application.created_by_id == actor.id))
-    if day is not None:
-        query = query.where(Application.submitted_at >= day, Application.submitted_at < day + timedelta(days=1))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Application.submitted_at.desc(), Application.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    """What ``GET /api/v1/applications`` lists: a citizen's (their verified mobile included), or
+    what an operator entered (on ``day``, when given)."""
+    return visible_applications(actor, day=day, page=page, per_page=per_page)
+
+
+def document_size(actor, document_id: int) -> int:
+    """The size of one of ``actor``'s own uploads (0 when it is not theirs)."""
+    return db.session.scalar(select(Document.size).where(Document.id == document_id,
+                                                         Document.owner_id == actor.id)) or 0
+
+
+def history_rows(application) -> list[dict]:
+    """The application's history for a page: each row with the step's Bengali name (from the
+    process's tasks) and, for the enquiry report, its recommendation and text as the remarks."""
+    names = {w.task_name: w.task_name_bn for w in application.work_items if w.task_name_bn}
+    if application.stage and application.stage_bn:
+        names.setdefault(application.stage, application.stage_bn)
+    rows = []
+    for row in records.history(application):
+        row = dict(row, stage_bn=names.get(row.get("stage")))
+        if row.get("report"):
+            row["remarks"] = row["report"]
+        rows.append(row)
+    return rows
 
 
 def inbox(actor, *, service: str | None = None, task_key: str | None = None, overdue: bool = False,
@@ -51,15 +68,17 @@ def officers_for(office_id: int, role: str) -> list[User]:
 
 
 def gp_choices() -> list[tuple[Location, list[Location]]]:
-    """Every block (or municipality) with its GPs (or wards), for the applicant's location."""
+    """Every block (or municipality) with its GPs (or wards), for the applicant's location, by district."""
     areas = db.session.scalars(select(Location).where(Location.level.in_(("GP", "WARD")))
                                .order_by(Location.name)).all()
     groups: dict[int, list[Location]] = {}
     for area in areas:
         groups.setdefault(area.parent_id, []).append(area)
     parents = {p.id: p for p in db.session.scalars(select(Location).where(Location.id.in_(list(groups))))}
-    return sorted(((parents[pid], items) for pid, items in groups.items() if pid in parents),
-                  key=lambda pair: pair[0].name)
+    def district_then_block(pair):
+        district = pair[0].ancestor_at("DISTRICT")
+        return (district.name if district else "", pair[0].name)
+    return sorted(((parents[pid], items) for pid, items in groups.items() if pid in parents), key=district_then_block)
 
 
 def certificate_of(application) -> Certificate | None:

@@ -120,6 +120,34 @@ def test_ain_check_character_catches_every_single_typo_and_neighbour_swap():
                 assert ain_codes.normalise(swapped) is None
 
 
+def test_a_look_alike_check_character_is_accepted_and_corrected():
+    """Issue 14: an AIN whose check character is the letter O, typed with a zero, and the reverse."""
+    found = {}
+    for serial in range(1, 2000):
+        ain = ain_codes.make("HHA", "012", 2026, serial)
+        if ain and ain[-1] in "O0I1" and ain[-1] not in found:
+            found[ain[-1]] = ain
+    assert set(found) == set("O0I1")
+    for check, ain in found.items():
+        typed = ain[:-1] + {"O": "0", "0": "O", "I": "1", "1": "I"}[check]
+        assert ain_codes.normalise(typed) is None  # the pure check still refuses it…
+        assert ain_codes.look_alike(typed.lower().replace("-", " ")) == ain  # …the look-up corrects it
+    assert ain_codes.look_alike(found["O"].replace("-2026-", "-2O26-")) == found["O"]
+
+
+def test_tracking_corrects_a_look_alike_check_character_of_an_existing_ain(api, app):
+    ain = submit_residential(api)
+    prefix = ain[:12]  # HHA012-2026- style: keep the service and year, choose a serial ending in "O"
+    crafted = next(a for a in (ain_codes.make(prefix[:3], prefix[3:6], int(prefix[7:11]), n) for n in range(1, 5000))
+                   if a and a.endswith("O"))
+    with app.app_context():
+        db.session.scalar(select(Application).where(Application.ain == ain)).ain = crafted
+        db.session.commit()
+    r = api.get(f"/api/v1/track/{crafted[:-1]}0")
+    assert r.status_code == 200 and r.get_json()["ain"] == crafted
+    assert api.get(f"/api/v1/track/{crafted[:-1]}Q").status_code == 404
+
+
 def test_expected_date_counts_working_days_not_calendar_days(api, app):
     """Submitted on a Friday: the 5-day SLA runs over a Sunday and a fourth Saturday off, so the
     expected date is later than five calendar days (it is the SLA area's last step deadline)."""

@@ -137,5 +137,8 @@ def test_verify_page_checks_an_uploaded_file(api, issued, client):
     tampered = pdf + b"\n% appended\n"
     page = client.post("/verify", data={"file": (io.BytesIO(tampered), "c.pdf")}, content_type="multipart/form-data")
     assert page.status_code == 200 and b"Do not trust this file" in page.data
+    # issue 14: never a green "Authentic and valid" card beside a file that fails
+    assert b"Authentic and valid" not in page.data and b"status-approved" not in page.data
+    assert b"the file above does not match it" in page.data
     page = client.post("/verify", data={}, content_type="multipart/form-data")
     assert page.status_code == 422

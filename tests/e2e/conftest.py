@@ -7,6 +7,7 @@ fails the test on a request that leaves the server or on a console error.
 """
 import os
 import shutil
+import re
 import socket
 import sqlite3
 import subprocess
@@ -251,3 +252,44 @@ def set_language(page, lang: str) -> None:
     if button.inner_text().strip() == label:
         button.click()
         page.wait_for_load_state()
+
+
+def decide(page, action: str, *, confirm: bool = True, **fields) -> None:
+    """Take a decision on the task page: choose it, fill what it reveals (``{"#reason": "..."}``
+    given as ``reason="..."``; selects by a ``select_`` prefix), continue, and confirm a signing one."""
+    page.check(f"#action-{action}")
+    for name, value in fields.items():
+        if name.startswith("select_"):
+            page.select_option(f"#{name[7:]}", value)
+        else:
+            page.fill(f"#{name}", value)
+    page.click("#decision-continue")
+    page.wait_for_load_state()
+    if confirm and page.locator("#confirm-sign").count():
+        page.click("#confirm-sign")
+        page.wait_for_load_state()
+
+
+def otp_from_output(server, mobile: str, *, after: int = 0, timeout: float = 30.0) -> str:
+    """The newest one-time code the console backend printed for ``mobile`` on the server's output
+    (what someone following the README reads in the `make run` terminal)."""
+    deadline = time.monotonic() + timeout
+    pattern = re.compile(r"\[sms to \+91" + mobile + r"\][^\n]*?\b(\d{6})\b")
+    while True:
+        text = server.log_path.read_text(encoding="utf-8", errors="replace")[after:]
+        found = pattern.findall(text)
+        if found:
+            return found[-1]
+        assert time.monotonic() < deadline, "no OTP for " + mobile + " on the server output"
+        time.sleep(0.5)
+
+
+def printed(server, needle: str, *, timeout: float = 30.0) -> str:
+    """The first line of the server's output containing ``needle`` (messages sent by the console backend)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in server.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if needle in line:
+                return line
+        assert time.monotonic() < deadline, f"nothing like {needle!r} on the server output"
+        time.sleep(0.5)

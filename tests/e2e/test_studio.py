@@ -109,6 +109,12 @@ def test_analyst_adds_a_step_and_only_new_applications_take_it(browser_as, api, 
     assert open_tasks(server, old_ain) == ["verify_documents"]
     page = browser_as("analyst.state")
     open_modeller(page)
+    # the palette keeps bpmn-js's small icons: the page CSS does not turn them into big blue buttons
+    entry = page.locator(".djs-palette .entry[data-action='create.task']")
+    box = entry.bounding_box()
+    assert box["width"] <= 50 and box["height"] <= 50, box
+    background = entry.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background in ("rgba(0, 0, 0, 0)", "transparent"), background
 
     # a broken service topic is refused and marked on its element
     page.evaluate("() => { const m = window.bpmnModeler; m.get('selection').select(m.get('elementRegistry').get('assign_office')); }")

@@ -54,3 +54,20 @@ def test_tatkal_is_ignored_where_the_service_does_not_offer_it(api):
     second = submit(api, "age", tatkal=True)
     items = api.get("/api/v1/inbox", user="pradhan.raipur").get_json()["items"]
     assert [(i["ain"], i["tatkal"]) for i in items] == [(first, False), (second, False)]
+
+
+def test_an_older_task_someone_else_holds_does_not_block(app, api):
+    """A DM who took over the older application (or a colleague who claimed it) holds it: it is not
+    waiting for this officer, so FIFO must not make them wait for it (issue 14, defect 6)."""
+    from app.extensions import db
+    from app.models import User, WorkItem
+    older = submit(api, "income")
+    newer = submit(api, "income")
+    held = task_for(api, "pradhan.raipur", older)
+    with app.app_context():
+        item = db.session.get(WorkItem, held["id"])
+        item.assignee_id = db.session.query(User).filter_by(username="dm.murshidabad").one().id
+        db.session.commit()
+    assert inbox_ains(api, "pradhan.raipur") == [newer]
+    r = complete(api, "pradhan.raipur", newer)
+    assert r.status_code == 200, r.get_json()

@@ -42,3 +42,33 @@ def test_no_complaint_on_an_approved_application(api):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "not_rejected"
     assert api.post(f"/api/v1/applications/{ain}/complaint", json={"text": TEXT, "x": 1},
                     user="operator.raipur").status_code == 422
+
+
+def test_the_dm_answers_and_closes_a_complaint_and_the_applicant_reads_it(api, client):
+    """Issue 14: complaints can be answered and closed (API and pages)."""
+    from tests.conftest import DEMO_PASSWORD
+    ain = submit(api, "income", user="operator.csc-barasat")
+    act(api, "pradhan.raipur", ain, "reject", reason="Income proof not attested.")
+    complaint_id = complain(api, "operator.csc-barasat", ain).get_json()["id"]
+    answer = "The proof was re-examined; please apply again with the attested copy."
+    assert api.post(f"/api/v1/complaints/{complaint_id}/answer", json={"answer": answer},
+                    user="dm.north24parganas").status_code == 404          # not their district
+    assert api.post(f"/api/v1/complaints/{complaint_id}/answer", json={"answer": "ok"},
+                    user="dm.murshidabad").status_code == 422
+    assert api.post(f"/api/v1/complaints/{complaint_id}/answer", json={"answer": answer},
+                    user="pradhan.raipur").status_code == 403
+    # through the DM's page
+    assert client.post("/login", data={"username": "dm.murshidabad", "password": DEMO_PASSWORD}).status_code == 302
+    assert f'action="/officer/complaints/{complaint_id}/answer"' in client.get("/officer/complaints").get_data(as_text=True)
+    r = client.post(f"/officer/complaints/{complaint_id}/answer", data={"answer": answer})
+    assert r.status_code == 302
+    body = api.get("/api/v1/complaints", user="dm.murshidabad").get_json()["items"][0]
+    assert (body["status"], body["answer"], body["answered_by"]) == ("CLOSED", answer, "dm.murshidabad")
+    r = api.post(f"/api/v1/complaints/{complaint_id}/answer", json={"answer": answer}, user="sdo.domkal")
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "complaint_closed"
+    history = api.get(f"/api/v1/applications/{ain}/history", user="operator.csc-barasat").get_json()["items"]
+    assert history[-1]["action"] == "complaint_answered" and history[-1]["remarks"] == answer
+    applicant = client.application.test_client()
+    applicant.post("/login", data={"username": "operator.csc-barasat", "password": DEMO_PASSWORD})
+    page = applicant.get(f"/applications/{ain}").get_data(as_text=True)
+    assert answer in page and 'id="complaint-answer"' in page

@@ -101,3 +101,12 @@ def test_complaint_after_rejection(pages, api, app):
     from app.models import Complaint
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Complaint)) == 1
+
+
+def test_the_gp_list_is_labelled_by_district(pages):
+    """Issue 14: blocks of different districts are told apart in the GP list."""
+    import re
+    html = pages.get("/apply/residential_edistrict", user="operator.csc-domkal").get_data(as_text=True)
+    labels = re.findall(r'<optgroup label="([^"]+)"', html)
+    assert any(label.endswith("(Murshidabad)") for label in labels), labels
+    assert any(label.endswith("(North 24 Parganas)") for label in labels), labels

@@ -18,6 +18,8 @@ def test_home_in_bengali_uses_bengali_names_and_digits(pages):
     html = text(client.get("/"))
     assert '<html lang="bn">' in html
     assert "সাধারণ বাসস্থান শংসাপত্র" in html and "৫ দিন" in html and "বিনামূল্যে" in html
+    # codes are identifiers, not numbers: they keep their Latin digits (issue 14)
+    assert "HHA012" in html and "HHA০১২" not in html and "PRD০" not in html
 
 
 def test_track_shows_status_and_no_personal_data(pages, api):
@@ -31,7 +33,7 @@ def test_track_shows_status_and_no_personal_data(pages, api):
 
 def test_track_with_a_mistyped_check_character_gives_a_hint(pages, api):
     ain = submit_residential(api)
-    wrong = ain[:-1] + ("0" if ain[-1] != "0" else "1")
+    wrong = ain[:-1] + ("5" if ain[-1] != "5" else "6")  # not a look-alike (those are corrected)
     r = pages.get(f"/track?ain={wrong}")
     assert r.status_code == 404 and "last character does not match" in text(r)
 
@@ -46,3 +48,20 @@ def test_unknown_page_is_an_html_404_and_unknown_api_path_stays_json(pages):
     assert r.status_code == 404 and "text/html" in r.content_type
     r = pages.get("/api/v1/no-such-thing")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+
+
+def test_an_ain_typed_into_verify_is_named_and_linked_to_tracking(pages, api):
+    """Issue 14: the AIN is not cut off nor looked up as a certificate number."""
+    ain = submit_residential(api)
+    for r in (pages.get(f"/verify?uin={ain}"), pages.get(f"/verify/{ain}")):
+        html = text(r)
+        assert r.status_code == 200 and 'id="verify-ain"' in html
+        assert f'href="/track?ain={ain}"' in html and f'value="{ain}"' in html
+    assert 'maxlength="40"' in text(pages.get("/verify"))
+
+
+def test_dates_on_pages_are_human(pages, api):
+    """Issue 14: form dates read as dates, not ISO strings."""
+    ain = submit_residential(api)
+    html = text(pages.get(f"/applications/{ain}", user="operator.csc-domkal"))
+    assert "12 Apr 1990" in html and "1990-04-12" not in html
