@@ -112,6 +112,7 @@ SERVICE_SCHEMA = {
                 "name": {"type": "string", "minLength": 1, "maxLength": 300},
                 "name_bn": {"type": "string", "maxLength": 300}, "required": {"type": "boolean"}}}},
         "sla": {"type": "object"},
+        "digilocker_doc_type": {"type": ["string", "null"], "pattern": "^[A-Z0-9]{2,10}$"},
     },
 }
 
@@ -141,7 +142,8 @@ def create_service(actor, body: dict) -> Service:
         key=body["key"], name=body["name"]["en"], name_bn=body["name"].get("bn"), department=department,
         service_code=body["service_code"], level=body["level"], bilingual=body.get("bilingual", False),
         tatkal_available=body.get("tatkal_available", False), fifo_enforced=body.get("fifo_enforced", False),
-        fee=body.get("fee", 0), documents=body.get("documents", []), sla=body.get("sla") or {}, active=False)
+        fee=body.get("fee", 0), documents=body.get("documents", []), sla=body.get("sla") or {}, active=False,
+        digilocker_doc_type=body.get("digilocker_doc_type"))
     db.session.add(service)
     db.session.flush()
     audit("created", "service", service.key, actor=actor, data={"department": department.code,
