@@ -176,7 +176,7 @@
     show(root, record.status === "REVOKED" ? "revoked" : "match", result.claims);
   }
 
-  window.PravahQr = {verifyFragment: verifyFragment, cborDecode: cborDecode, differences: differences};
+  globalThis.PravahQr = {verifyFragment: verifyFragment, cborDecode: cborDecode, differences: differences};
   if (typeof document !== "undefined") {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
     else run();
