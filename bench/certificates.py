@@ -133,15 +133,45 @@ def qr_study() -> None:
                                                   for k, r in results.items()))
 
 
+def qr_speed(n: int = 200) -> None:
+    """QR encoding of the signed verify URL: segno with the fixed mask (what we ship) vs its mask search."""
+    import segno
+    keys = Path(tempfile.mkdtemp()) / "keys"
+    pki.init_demo(keys)
+    settings = {"SIGNING_KEYS_DIR": keys}
+    application = make_application("income")
+    text = qr_url("https://pravah.example.gov.in/verify/PRD0012026000042",
+                  claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 123456)), load_signing_key(settings))
+    print(f"QR speed: {len(text)}-character signed URL, EC M, {n} encodings each")
+    for label, fn in (("segno fixed mask + SVG (shipped)", lambda: qr_svg(text)),
+                      ("segno fixed mask, matrix only", lambda: segno.make(text, error="m", mask=0, micro=False,
+                                                                            boost_error=False)),
+                      ("segno best-mask search", lambda: segno.make(text, error="m", micro=False, boost_error=False)),
+                      ("sign payload (COSE ES256 + zlib)", lambda: qr_url(
+                          "https://x/verify/U", claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 1)),
+                          load_signing_key(settings)))):
+        values = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            values.append(time.perf_counter() - t0)
+        print(f"  {label:34s} {_ms(values)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--runs", type=int, default=2, help="repeat the whole measurement (default 2)")
     parser.add_argument("--visible", action="store_true")
     parser.add_argument("--qr-study", action="store_true")
+    parser.add_argument("--qr-speed", action="store_true")
     args = parser.parse_args()
     if args.qr_study:
         qr_study()
+    elif args.qr_speed:
+        for run in range(1, args.runs + 1):
+            print(f"run {run} of {args.runs}")
+            qr_speed()
     else:
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}")
