@@ -126,14 +126,24 @@ def public_keys(settings) -> list[ec.EllipticCurvePublicKey]:
 
 
 def key_set(settings) -> dict:
-    """The JWK Set served at ``/.well-known/pravah-keys.json`` and embedded in the verify page."""
+    """The JWK Set served at ``/.well-known/pravah-keys.json`` and embedded in the verify page.
+
+    Built once per process and rebuilt when the key file or the previous-keys directory changes
+    (the verify page is a hot public path)."""
+    directory = previous_keys_dir(settings)
+    path = signing_key_path(settings)
+    stamp = ("set", str(path), _mtime(path), str(directory), _mtime(directory))
+    cached = _cache.get(stamp)
+    if cached is not None:
+        return cached
     seen, out = set(), []
     for key in public_keys(settings):
         jwk = jwk_of(key)
         if jwk["kid"] not in seen:
             seen.add(jwk["kid"])
             out.append(jwk)
-    return {"keys": out}
+    _cache[stamp] = {"keys": out}
+    return _cache[stamp]
 
 
 def _write_private(path: Path, data: bytes) -> None:
