@@ -9,9 +9,12 @@ import uuid
 
 import requests
 from flask import current_app, has_app_context
+from sqlalchemy import update
 
 from .. import clock
 from ..accounts.mobile import e164
+from ..extensions import db
+from ..models import Notification
 from ..notifications import enqueue
 from ..notifications.backends import SendError
 from .operations import expected_hmac, uri_of
@@ -50,6 +53,11 @@ def on_issued(certificate, now, **_) -> None:
 
 
 def on_revoked(certificate, now, **_) -> None:
+    # An Add still waiting (retrying, or dead and retriable) must not reach DigiLocker after the Delete.
+    db.session.execute(update(Notification).where(
+        Notification.dedupe_key == f"digilocker:{certificate.uin}:{ADD}",
+        Notification.status.in_(("pending", "dead"))).values(expires_at=now)
+        .execution_options(synchronize_session=False))
     enqueue_push(certificate, DELETE, now)
 
 

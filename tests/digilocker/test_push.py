@@ -49,3 +49,17 @@ def test_a_failed_push_is_retried(app, api, push_receiver):
     dispatch_due(app)
     assert _pushes(app) == [("digilocker_A", "sent", 2)]
     assert len(push_receiver.received) == 2 and push_receiver.received[0][0] == push_receiver.received[1][0]
+
+
+def test_an_add_still_retrying_is_dropped_when_the_certificate_is_revoked(app, api, push_receiver):
+    app.config["NOTIFY_BACKOFF_SECONDS"] = 0
+    push_receiver.statuses = [503]
+    _, uin = issue(api, "income")
+    dispatch_due(app)
+    assert _pushes(app) == [("digilocker_A", "pending", 1)]
+    push_receiver.statuses = [200]
+    assert api.post(f"/api/v1/certificates/{uin}/revoke", json={"reason": "duplicate application"},
+                    user="dm.murshidabad").status_code == 200
+    dispatch_due(app)
+    assert _pushes(app) == [("digilocker_A", "expired", 2), ("digilocker_D", "sent", 1)]
+    assert [_details(body)["Action"] for body, _ in push_receiver.received] == ["A", "D"]
