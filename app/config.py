@@ -31,7 +31,9 @@ class Config:
         self.TIMER_SWEEP_SECONDS = _int("PRAVAH_TIMER_SWEEP_SECONDS", 30)
         self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
         self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
-        self.PUBLIC_BASE_URL = os.environ.get("PRAVAH_PUBLIC_URL", "http://127.0.0.1:5000")
+        #: The address printed in QR codes and links; unset = where `make run` listens (127.0.0.1:$PORT).
+        self.PUBLIC_BASE_URL = (os.environ.get("PRAVAH_PUBLIC_URL")
+                                or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}")
         #: Payment gateway for services with a fee (app/payments/gateway.py); unset = no online payment.
         self.PAYMENT_GATEWAY_URL = os.environ.get("PRAVAH_PAYMENT_GATEWAY_URL") or None
         self.PAYMENT_GATEWAY_SECRET = os.environ.get("PRAVAH_PAYMENT_GATEWAY_SECRET") or None

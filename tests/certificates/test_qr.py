@@ -56,3 +56,12 @@ def test_svg_is_inline_vector_with_quiet_zone():
     assert svg.startswith("<svg") and "<image" not in svg and "data:" not in svg
     n = len(qr_matrix("PRD0012026000001"))
     assert f'viewBox="0 0 {n + 8} {n + 8}"' in svg
+
+
+def test_public_url_defaults_to_where_make_run_listens(monkeypatch):
+    from app.config import Config
+    monkeypatch.delenv("PRAVAH_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8123")
+    assert Config().PUBLIC_BASE_URL == "http://127.0.0.1:8123"
+    monkeypatch.setenv("PRAVAH_PUBLIC_URL", "https://pravah.wb.gov.in")
+    assert Config().PUBLIC_BASE_URL == "https://pravah.wb.gov.in"
