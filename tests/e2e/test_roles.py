@@ -200,7 +200,8 @@ def test_the_certificate_qr_is_checked_in_the_browser(browser_as, server, tmp_pa
         pytest.skip("no certificate was issued in the approval step")
     uin = STATE["uin"]
     operator = browser_as("operator.csc-domkal")
-    pdf = operator.request.get(f"/api/v1/certificates/{uin}.pdf").body()
+    operator.goto(f"/applications/{STATE['ain']}")
+    pdf = operator.request.get(operator.locator("#certificate-link").get_attribute("href")).body()
     (tmp_path / "c.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(tmp_path / "c.pdf"),
                     str(tmp_path / "c")], check=True)

@@ -144,7 +144,9 @@
     list.querySelectorAll("[data-field]").forEach(function (dd) {
       var field = dd.getAttribute("data-field"), value = claims[field];
       if (field === "iat" && typeof value === "number") {
-        value = new Date(value * 1000).toLocaleString("en-IN", {timeZone: "Asia/Kolkata"});
+        var locale = document.documentElement.lang === "bn" ? "bn-IN" : "en-IN";
+        value = new Date(value * 1000).toLocaleString(locale, {timeZone: "Asia/Kolkata", day: "numeric",
+          month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false});
       }
       dd.textContent = value === undefined ? "—" : String(value);
       if (diff && diff.indexOf(field) >= 0) dd.classList.add("mismatch");
