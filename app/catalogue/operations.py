@@ -159,7 +159,7 @@ PATCH_SCHEMA = {
     "type": "object", "additionalProperties": False, "minProperties": 1,
     "properties": {
         **{k: SERVICE_SCHEMA["properties"][k] for k in
-           ("name", "bilingual", "tatkal_available", "fifo_enforced", "fee", "documents")},
+           ("name", "bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "digilocker_doc_type")},
         "sla": {"type": "object", "additionalProperties": False, "required": ["steps"], "properties": {
             "total_days": {"type": ["number", "null"]},
             "steps": {"type": "array", "maxItems": 20, "items": {
@@ -199,7 +199,7 @@ def update_service(actor, key: str, body: dict) -> Service:
                           "change the matrix (dmn/escalation_matrix.dmn) to change the days.", fields=errors)
     if "name" in body:
         service.name, service.name_bn = body["name"]["en"], body["name"].get("bn", service.name_bn)
-    for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla"):
+    for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla", "digilocker_doc_type"):
         if field in body:
             setattr(service, field, body[field])
     db.session.flush()

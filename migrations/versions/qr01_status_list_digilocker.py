@@ -1,7 +1,7 @@
 """certificate status-list entry; DigiLocker document type per service
 
 Revision ID: qr01
-Revises: 35020a98e204
+Revises: lead01
 Create Date: 2026-12-03 06:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'qr01'
-down_revision = '35020a98e204'
+down_revision = 'lead01'
 branch_labels = None
 depends_on = None
 

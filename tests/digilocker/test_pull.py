@@ -73,3 +73,11 @@ def test_catalogue_names_each_service_doc_type(api):
     items = {s["key"]: s for s in api.get("/api/v1/services?per_page=200").get_json()["items"]}
     assert items["income"]["digilocker_doc_type"] == "INCER"
     assert items["residential_edistrict"]["digilocker_doc_type"] == "RSCER"
+
+
+def test_an_analyst_sets_a_service_doc_type(api):
+    r = api.patch("/api/v1/services/age", json={"digilocker_doc_type": "AGECR"}, user="analyst.state")
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["digilocker_doc_type"] == "AGECR"
+    r = api.patch("/api/v1/services/age", json={"digilocker_doc_type": "bad type"}, user="analyst.state")
+    assert r.status_code == 422 and "body.digilocker_doc_type" in r.get_json()["error"]["fields"]
