@@ -55,6 +55,8 @@ def create_app(config=None) -> Flask:
     init_sla(app)
     from .web import init_web
     init_web(app)
+    from .digilocker import init_app as init_digilocker
+    init_digilocker(app)
     from .studio.views import studio_bp
     app.register_blueprint(studio_bp)
     from .cli import register_cli

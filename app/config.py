@@ -66,8 +66,17 @@ class Config:
             setattr(self, f"SIGNING_PKCS11_{name}", env(f"PRAVAH_SIGNING_PKCS11_{name}") or None)
         #: PEM of the CA the verifier trusts (e.g. the licensed CA's root); unset = the demo root in the keys dir.
         self.SIGNING_TRUST_ROOT = env("PRAVAH_SIGNING_TRUST_ROOT") or None
-        #: ``auto`` (qrcode picks the smallest version at EC M) or 1–40 (docs/qr-version.md).
+        #: ``auto`` (the smallest version that fits at EC M) or 1–40 (docs/qr-version.md).
         self.QR_VERSION = env("PRAVAH_QR_VERSION", "auto")
+        #: EC P-256 PEM key that signs QR payloads; unset = <keys dir>/qr/signing.key.pem (docs/qr-payload.md).
+        self.QR_SIGNING_KEY = env("PRAVAH_QR_SIGNING_KEY") or None
+        #: Directory of PEM public keys of earlier QR keys, still published; unset = <keys dir>/qr/previous.
+        self.QR_PREVIOUS_KEYS = env("PRAVAH_QR_PREVIOUS_KEYS") or None
+        #: DigiLocker issuer (docs/digilocker.md): the API key DigiLocker signs requests with (HMAC-SHA256),
+        #: our issuer id (the first part of every URI) and DigiLocker's push endpoint (unset = no push).
+        self.DIGILOCKER_API_KEY = env("PRAVAH_DIGILOCKER_API_KEY") or None
+        self.DIGILOCKER_ISSUER_ID = env("PRAVAH_DIGILOCKER_ISSUER_ID") or "in.gov.wb.pravah"
+        self.DIGILOCKER_PUSH_URL = env("PRAVAH_DIGILOCKER_PUSH_URL") or None
 
     def use_database(self, url: str) -> None:
         """Point at another database (tests use this for file SQLite or PostgreSQL)."""

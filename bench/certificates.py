@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.certificates import pki  # noqa: E402
 from app.certificates.context import certificate_context  # noqa: E402
-from app.certificates.qr import QrPayload, qr_svg  # noqa: E402
+from app.certificates.qr import qr_svg  # noqa: E402
+from app.certificates.qrkeys import load_signing_key  # noqa: E402
+from app.certificates.qrpayload import claims_for, qr_url  # noqa: E402
 from app.certificates.render import add_background, render_html, render_pdf  # noqa: E402
 from app.certificates.signing import SigningOptions, load_pkcs12_signer, sign_pdf  # noqa: E402
 from tests.certificates.conftest import ISSUED_AT, make_application, make_officer  # noqa: E402
@@ -46,15 +48,15 @@ def pipeline(n: int, visible: bool) -> None:
     pki.init_demo(keys)
     signer = load_pkcs12_signer(keys / "signers" / "default.p12", pki.DEMO_PASSPHRASE)
     application, officer = make_application("income"), make_officer()
-    settings = {"PUBLIC_BASE_URL": "https://pravah.example.gov.in"}
+    settings = {"PUBLIC_BASE_URL": "https://pravah.example.gov.in", "SIGNING_KEYS_DIR": keys}
     steps = {"qr svg": [], "context+html": [], "render": [], "underlay": [], "sign": [], "total": []}
     start_rss = rss_mib()
     warm_rss = None
     for i in range(n + 5):
         uin = f"PRD0012026{i + 1:06d}"
         t0 = time.perf_counter()
-        qr_svg(QrPayload(uin, application.applicant_name, "Income Certificate", "001", "PRD", ISSUED_AT,
-                         "https://pravah.example.gov.in/verify/" + uin).encode())
+        qr_svg(qr_url("https://pravah.example.gov.in/verify/" + uin,
+                      claims_for(application, uin, ISSUED_AT, ("308", i)), load_signing_key(settings)))
         t1 = time.perf_counter()
         html = render_html("income.html", certificate_context(application, officer, uin, ISSUED_AT, settings))
         t2 = time.perf_counter()
@@ -102,11 +104,13 @@ def _decoders(png: Path):
 def qr_study() -> None:
     from PIL import Image, ImageFilter
     keys = Path(tempfile.mkdtemp())
+    pki.init_demo(keys / "keys")
     application, officer = make_application("income"), make_officer()
-    print("QR study: income certificate, payload with the SoP fields + verify URL, EC M, symbol 30 mm")
+    print("QR study: income certificate, signed verify URL (COSE fragment), EC M, fixed mask, symbol 30 mm")
     for version in ("auto", "40"):
         ctx = certificate_context(application, officer, "PRD0012026000001", ISSUED_AT,
-                                  {"PUBLIC_BASE_URL": "https://pravah.example.gov.in", "QR_VERSION": version})
+                                  {"PUBLIC_BASE_URL": "https://pravah.example.gov.in", "QR_VERSION": version,
+                                   "SIGNING_KEYS_DIR": keys / "keys"}, ("308", 123456))
         pdf = render_pdf(render_html("income.html", ctx))
         svg = str(ctx["qr_svg"])
         n = int(svg.split('viewBox="0 0 ')[1].split()[0]) - 8
@@ -129,15 +133,45 @@ def qr_study() -> None:
                                                   for k, r in results.items()))
 
 
+def qr_speed(n: int = 200) -> None:
+    """QR encoding of the signed verify URL: segno with the fixed mask (what we ship) vs its mask search."""
+    import segno
+    keys = Path(tempfile.mkdtemp()) / "keys"
+    pki.init_demo(keys)
+    settings = {"SIGNING_KEYS_DIR": keys}
+    application = make_application("income")
+    text = qr_url("https://pravah.example.gov.in/verify/PRD0012026000042",
+                  claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 123456)), load_signing_key(settings))
+    print(f"QR speed: {len(text)}-character signed URL, EC M, {n} encodings each")
+    for label, fn in (("segno fixed mask + SVG (shipped)", lambda: qr_svg(text)),
+                      ("segno fixed mask, matrix only", lambda: segno.make(text, error="m", mask=0, micro=False,
+                                                                            boost_error=False)),
+                      ("segno best-mask search", lambda: segno.make(text, error="m", micro=False, boost_error=False)),
+                      ("sign payload (COSE ES256 + zlib)", lambda: qr_url(
+                          "https://x/verify/U", claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 1)),
+                          load_signing_key(settings)))):
+        values = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            values.append(time.perf_counter() - t0)
+        print(f"  {label:34s} {_ms(values)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--runs", type=int, default=2, help="repeat the whole measurement (default 2)")
     parser.add_argument("--visible", action="store_true")
     parser.add_argument("--qr-study", action="store_true")
+    parser.add_argument("--qr-speed", action="store_true")
     args = parser.parse_args()
     if args.qr_study:
         qr_study()
+    elif args.qr_speed:
+        for run in range(1, args.runs + 1):
+            print(f"run {run} of {args.runs}")
+            qr_speed()
     else:
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}")

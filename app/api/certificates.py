@@ -59,6 +59,15 @@ def revoke(uin):
     return jsonify(lookup.public_record(revoked, settings()))
 
 
+@api_bp.get("/status-lists/<list_id>")
+@access(PUBLIC)
+def status_list(list_id):
+    """W3C Bitstring Status List of a district (revocation bits of its certificates)."""
+    response = jsonify(lookup.status_list(list_id, settings()))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @api_bp.get("/signing/trust-root.pem")
 @access(PUBLIC)
 def trust_root():

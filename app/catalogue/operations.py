@@ -112,6 +112,7 @@ SERVICE_SCHEMA = {
                 "name": {"type": "string", "minLength": 1, "maxLength": 300},
                 "name_bn": {"type": "string", "maxLength": 300}, "required": {"type": "boolean"}}}},
         "sla": {"type": "object"},
+        "digilocker_doc_type": {"type": ["string", "null"], "pattern": "^[A-Z0-9]{2,10}$"},
     },
 }
 
@@ -141,7 +142,8 @@ def create_service(actor, body: dict) -> Service:
         key=body["key"], name=body["name"]["en"], name_bn=body["name"].get("bn"), department=department,
         service_code=body["service_code"], level=body["level"], bilingual=body.get("bilingual", False),
         tatkal_available=body.get("tatkal_available", False), fifo_enforced=body.get("fifo_enforced", False),
-        fee=body.get("fee", 0), documents=body.get("documents", []), sla=body.get("sla") or {}, active=False)
+        fee=body.get("fee", 0), documents=body.get("documents", []), sla=body.get("sla") or {}, active=False,
+        digilocker_doc_type=body.get("digilocker_doc_type"))
     db.session.add(service)
     db.session.flush()
     audit("created", "service", service.key, actor=actor, data={"department": department.code,
@@ -157,7 +159,7 @@ PATCH_SCHEMA = {
     "type": "object", "additionalProperties": False, "minProperties": 1,
     "properties": {
         **{k: SERVICE_SCHEMA["properties"][k] for k in
-           ("name", "bilingual", "tatkal_available", "fifo_enforced", "fee", "documents")},
+           ("name", "bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "digilocker_doc_type")},
         "sla": {"type": "object", "additionalProperties": False, "required": ["steps"], "properties": {
             "total_days": {"type": ["number", "null"]},
             "steps": {"type": "array", "maxItems": 20, "items": {
@@ -197,7 +199,7 @@ def update_service(actor, key: str, body: dict) -> Service:
                           "change the matrix (dmn/escalation_matrix.dmn) to change the days.", fields=errors)
     if "name" in body:
         service.name, service.name_bn = body["name"]["en"], body["name"].get("bn", service.name_bn)
-    for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla"):
+    for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla", "digilocker_doc_type"):
         if field in body:
             setattr(service, field, body[field])
     db.session.flush()

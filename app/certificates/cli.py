@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import pki
+from . import pki, qrkeys
 from .operations import keys_dir
 
 signing = AppGroup("signing", help="Signing keys (demo CA, officer and office keys).")
@@ -44,7 +44,9 @@ def init_demo_command(directory, force, no_db):
     signers = [] if no_db else _officers_and_offices()
     passphrase = current_app.config.get("SIGNING_P12_PASSPHRASE", pki.DEMO_PASSPHRASE)
     made = pki.init_demo(target, signers, passphrase=passphrase, force=force)
+    qr_key = qrkeys.ensure_demo_key({**current_app.config, "SIGNING_KEYS_DIR": target})
     click.echo(f"root CA: {made['root']}")
+    click.echo(f"QR signing key: {qr_key}")
     click.echo(f"{len(made['signers'])} signing keys under {target}/signers")
 
 
@@ -53,3 +55,11 @@ def init_demo_command(directory, force, no_db):
 def trust_root_command(directory):
     """Print the demo root certificate (PEM) a verifier trusts."""
     click.echo(pki.trust_root_pem(directory or keys_dir(current_app.config)).decode(), nl=False)
+
+
+@signing.command("rotate-qr-key")
+def rotate_qr_key_command():
+    """Make a new QR signing key; the old public key stays trusted (docs/qr-payload.md)."""
+    old, new = qrkeys.rotate(current_app.config)
+    click.echo(f"new QR key {new}" + (f"; previous key {old} kept in {qrkeys.previous_keys_dir(current_app.config)}"
+                                     if old else ""))

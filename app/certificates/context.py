@@ -8,7 +8,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .qr import QrPayload, qr_svg, qr_version_setting
+from .qr import qr_svg, qr_version_setting
+from .qrkeys import load_signing_key
+from .qrpayload import claims_for, qr_url
 from .security import microtext, seal_fingerprint, seal_svg
 from .timefmt import ist_display
 
@@ -92,8 +94,12 @@ def applicant_photo(application, settings=None) -> dict | None:
     return {"document_id": link.document_id, "mime": link.document.mime, "sha256": link.document.sha256, "path": path}
 
 
-def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None) -> dict:
-    """Everything ``certificate_templates/<service_key>.html`` reads."""
+def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None,
+                        status_entry: tuple[str, int] | None = None) -> dict:
+    """Everything ``certificate_templates/<service_key>.html`` reads.
+
+    :param status_entry: ``(status list, index)`` of the revocation bit, signed into the QR.
+    """
     service = application.service
     department = service.department
     office = application.processing_office
@@ -101,9 +107,7 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
     applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn"),
                  "relation": relation(data.get("gender")), "photo": applicant_photo(application, settings)}
     url = verify_url(settings, uin)
-    payload = QrPayload(uin=uin, name=application.applicant_name, service_name=service.name,
-                        service_code=service.service_code, department=department.name,
-                        issued_at=issued_at, verify_url=url)
+    qr_text = qr_url(url, claims_for(application, uin, issued_at, status_entry), load_signing_key(settings))
     return {
         "bilingual": bool(service.bilingual),
         "service": {"key": service.key, "name": service.name, "name_bn": service.name_bn,
@@ -117,8 +121,8 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
         "uin": uin,
         "issued_at_display": ist_display(issued_at),
         "verify_url": url,
-        "qr_payload": payload.encode(),
-        "qr_svg": Markup(qr_svg(payload.encode(), qr_version_setting(settings))),
+        "qr_payload": qr_text,
+        "qr_svg": Markup(qr_svg(qr_text, qr_version_setting(settings))),
         "seal_svg": Markup(seal_svg(uin)),
         "seal_fingerprint": seal_fingerprint(uin),
         "microtext": microtext(uin),

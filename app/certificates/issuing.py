@@ -11,6 +11,7 @@ from .. import engine
 from ..audit.operations import record as audit
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..processes import hooks
 from .operations import CertificateError, NoSigningKey, SigningFailed, issue_certificate
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def issue_certificate_task(call) -> dict:
     except CertificateError as exc:
         raise AlreadyIssued(f"Application {application.ain} already has a valid certificate.") from exc
     application.status = "DELIVERED"
+    hooks.emit("certificate_issued", certificate=certificate, application=application, actor=actor, now=context.now)
     audit("issued", "certificate", certificate.uin, actor=actor, at=context.now,
           data={"ain": application.ain, "sha256": certificate.pdf_sha256, "signer": certificate.signer_name})
     return {"certificate_uin": certificate.uin}

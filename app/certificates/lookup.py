@@ -16,8 +16,8 @@ from ..extensions import db
 from ..intake import records
 from ..models import Certificate
 from ..processes import hooks
-from . import pki
-from .context import verify_url
+from . import pki, statuslist
+from .context import public_base_url, verify_url
 from .operations import acknowledgement_pdf, certificate_file, keys_dir
 from .uin import UIN_RE
 from .verify import verify_pdf
@@ -71,6 +71,8 @@ def public_record(certificate: Certificate, settings) -> dict:
         "signed_by": certificate.signer_name,
         "revoked_at": clock.iso(certificate.revoked_at),
         "verify_url": verify_url(settings, certificate.uin),
+        "issuing_office": getattr(certificate.application.processing_office, "name", None),
+        "credential_status": statuslist.entry(public_base_url(settings), certificate),
     }
 
 
@@ -86,11 +88,24 @@ def pdf_bytes(actor, raw_uin: str, settings) -> tuple[Certificate, bytes]:
     if certificate.status == "REVOKED":
         raise Revoked(f"Certificate {certificate.uin} was revoked on "
                       f"{clock.as_utc(certificate.revoked_at):%d-%m-%Y}; it can no longer be downloaded.")
+    return certificate, stored_pdf(certificate, settings)
+
+
+def stored_pdf(certificate: Certificate, settings) -> bytes:
+    """The signed PDF as issued, re-hashed. :raises Conflict: the stored copy does not match the record."""
     data = certificate_file(settings, certificate).read_bytes()
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise Conflict("The stored copy of this certificate is damaged. Please contact the issuing office.",
                        code="file_damaged")
-    return certificate, data
+    return data
+
+
+def status_list(list_id: str, settings) -> dict:
+    """The district's Bitstring Status List credential. :raises NotFound: no certificate uses it."""
+    found = statuslist.credential(db.session, public_base_url(settings), list_id)
+    if found is None:
+        raise NotFound("There is no status list with this id.", code="unknown_status_list")
+    return found
 
 
 def trust_root(settings) -> bytes:
@@ -170,6 +185,7 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     if certificate.status == "REVOKED":
         raise Conflict(f"Certificate {certificate.uin} is already revoked.", code="already_revoked")
     certificate.revoke(actor.user, now, reason)
+    hooks.emit("certificate_revoked", certificate=certificate, actor=actor, now=now)
     audit("revoked", "certificate", certificate.uin, actor=actor, remarks=reason.strip(), at=now,
           data={"ain": certificate.application.ain})
     db.session.flush()

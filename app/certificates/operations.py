@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..models.certificate import Certificate
-from . import pki
+from . import pki, statuslist
 from .context import acknowledgement_context, certificate_context
+from .qrkeys import NoQrKey, load_signing_key
 from .render import TEMPLATES_DIR, add_background, render_html, render_pdf
 from .signing import SigningOptions, load_pkcs11_signer, load_pkcs12_signer, sign_pdf, signer_name
 from .timefmt import ist
@@ -96,10 +97,14 @@ def store_pdf(base_dir: Path, pdf: bytes) -> tuple[str, str]:
     return rel, sha
 
 
-def build_certificate_pdf(application, officer_user, uin: str, now: datetime, settings, signer) -> bytes:
-    """Render, lay the security background, sign. No database access (the bench calls it)."""
+def build_certificate_pdf(application, officer_user, uin: str, now: datetime, settings, signer,
+                          status_entry: tuple[str, int] | None = None) -> bytes:
+    """Render, lay the security background, sign. No database access (the bench calls it).
+
+    :param status_entry: ``(status list, index)`` signed into the QR (statuslist.allocate).
+    """
     templates = _templates_dir(settings)
-    context = certificate_context(application, officer_user, uin, now, settings)
+    context = certificate_context(application, officer_user, uin, now, settings, status_entry)
     html = render_html(f"{application.service.key}.html", context, templates)
     pdf = add_background(render_pdf(html, base_url=templates), templates)
     # The UIN in /Reason lets the verifier name the certificate even when the file was altered.
@@ -130,12 +135,19 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
         raise CertificateError(f"application {application.ain} already has certificate {existing[0]}")
     service = application.service
     signer = signer_for(officer_user, application.processing_office, settings)
+    try:
+        load_signing_key(settings)
+    except NoQrKey as exc:
+        raise NoSigningKey(str(exc)) from exc
     uin = next_uin(session, service.department.code, service.service_code, ist(now).year)
-    pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer)
+    entry = statuslist.allocate(session, application)
+    pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, entry)
     rel, sha = store_pdf(data_dir(settings), pdf)
+    status_list, status_index = entry or (None, None)
     certificate = Certificate(uin=uin, application_id=application.id, service_id=service.id,
                               pdf_path=rel, pdf_sha256=sha, signer_name=signer_name(signer),
-                              issued_at=now, issued_by_id=officer_user.id, status="VALID")
+                              issued_at=now, issued_by_id=officer_user.id, status="VALID",
+                              status_list=status_list, status_index=status_index)
     session.add(certificate)
     session.flush()
     return certificate

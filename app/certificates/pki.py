@@ -6,6 +6,7 @@ makes keys that behave the same way for development, demos and tests. Layout und
 
     root.pem  root.key.pem  class3.pem  class3.key.pem   (CA keys unencrypted: demo only, mode 600)
     signers/<slug>.p12                                   (key + cert + chain, passphrase-protected)
+    qr/signing.key.pem                                   (EC P-256 key that signs QR payloads, qrkeys.py)
 
 Signer slugs: ``user-<username>`` for an officer, ``office-<code>`` for an office, ``default``.
 """
@@ -19,6 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from . import qrkeys
 
 DEMO_PASSPHRASE = "demo-signing-pass"
 ROOT_NAME = "Pravah Demo Root CA"
@@ -129,12 +132,16 @@ def issue_signer(keys_dir: str | Path, signer_slug: str, common_name: str, *,
 
 def init_demo(keys_dir: str | Path, signers=(), passphrase: str = DEMO_PASSPHRASE,
               force: bool = False) -> dict:
-    """Demo CA plus one PKCS#12 per ``(slug, common_name, unit)`` and a ``default`` office key.
+    """Demo CA plus one PKCS#12 per ``(slug, common_name, unit)``, a ``default`` office key and the
+    QR signing key (``qr/signing.key.pem``; kept unless ``force``).
 
     :param signers: iterable of ``(slug, common_name, unit_or_None)``.
     :returns: ``{"root": Path, "class3": Path, "signers": {slug: Path}}``.
     """
     paths = create_demo_ca(keys_dir, force=force)
+    qr_key = qrkeys.signing_key_path({"SIGNING_KEYS_DIR": keys_dir})
+    if force or not qr_key.exists():
+        qrkeys.create_key(qr_key)
     made = {"default": issue_signer(keys_dir, "default", "Pravah Demo Signing Office",
                                     passphrase=passphrase, force=force)}
     for signer_slug, common_name, unit in signers:

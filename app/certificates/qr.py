@@ -1,46 +1,21 @@
-"""The certificate's QR code: a pipe-separated payload drawn as inline vector SVG.
+"""The QR symbol: text (the signed verify URL, qrpayload.py) drawn as inline vector SVG.
 
-SoP §3.0.7 asks for at least UIN, citizen name, service name & code, department name, date and time
-of issue; we add the verify URL. Error correction M; the version is a setting (``PRAVAH_QR_VERSION``,
-default ``auto`` = the smallest that fits). docs/qr-version.md explains why auto and not 40.
-The SVG is inline (never a cached image: WeasyPrint's image cache grows with unique images).
+Error correction M; the version is a setting (``PRAVAH_QR_VERSION``, default ``auto`` = the smallest
+that fits; docs/qr-version.md explains why auto and not 40). The mask is fixed: segno's search
+for the best of the 8 masks costs ~20 ms of pure Python for a ~330-character URL, the fixed mask
+~6 ms, and the symbol still reads at 3 cm (docs/qr-version.md, measured with the fixed mask).
 """
 import os
-from dataclasses import dataclass
-from datetime import datetime
+import re
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-
-from .timefmt import ist_iso
+import segno
 
 #: Printed size of the symbol itself (without the quiet zone), SoP: 3 cm × 3 cm.
 SYMBOL_MM = 30.0
 QUIET_ZONE_MODULES = 4
-
-
-@dataclass(frozen=True)
-class QrPayload:
-    uin: str
-    name: str
-    service_name: str
-    service_code: str
-    department: str
-    issued_at: datetime
-    verify_url: str
-
-    def encode(self) -> str:
-        """``UIN:…|NAME:…|SVC:<name> (<code>)|DEPT:…|ISSUED:<IST ISO-8601>|VERIFY:<url>``."""
-        fields = (("UIN", self.uin), ("NAME", self.name),
-                  ("SVC", f"{self.service_name} ({self.service_code})"),
-                  ("DEPT", self.department), ("ISSUED", ist_iso(self.issued_at)),
-                  ("VERIFY", self.verify_url))
-        return "|".join(f"{key}:{_clean(value)}" for key, value in fields)
-
-
-def decode_payload(text: str) -> dict:
-    """Inverse of :meth:`QrPayload.encode` (for the verifier and the tests)."""
-    return dict(part.split(":", 1) for part in text.split("|"))
+#: Mask pattern 0 ((row + column) mod 2); any of the 8 is valid for every reader.
+FIXED_MASK = 0
+_DARK_RUN = re.compile(rb"\x01+")
 
 
 def qr_version_setting(settings=None) -> int | None:
@@ -55,39 +30,31 @@ def qr_version_setting(settings=None) -> int | None:
     return version
 
 
+def _rows(text: str, version: int | None) -> list[bytes]:
+    symbol = segno.make(text, error="m", version=version, mask=FIXED_MASK, micro=False, boost_error=False)
+    # segno's matrix holds 1 for a dark module and 0 for a light one, without the quiet zone.
+    return [bytes(row) for row in symbol.matrix]
+
+
 def qr_matrix(text: str, version: int | None = None) -> list[list[bool]]:
-    """Module matrix without the quiet zone; ``version=None`` lets qrcode pick the smallest."""
-    qr = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=0)
-    qr.add_data(text.encode("utf-8"))
-    qr.make(fit=version is None)
-    return qr.get_matrix()
+    """Module matrix without the quiet zone; ``version=None`` picks the smallest that fits at EC M.
+
+    :raises segno.DataOverflowError: the text does not fit the version asked for.
+    """
+    return [[bool(v) for v in row] for row in _rows(text, version)]
 
 
 def qr_svg(text: str, version: int | None = None, symbol_mm: float = SYMBOL_MM) -> str:
     """Inline SVG: the symbol is ``symbol_mm`` wide, with a white 4-module quiet zone around it."""
-    matrix = qr_matrix(text, version)
-    n = len(matrix)
+    rows = _rows(text, version)
+    n = len(rows)
     q = QUIET_ZONE_MODULES
     total = n + 2 * q
     size_mm = symbol_mm * total / n
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                # One stroked line per dark run: half the path commands of filled boxes
-                # (WeasyPrint parses SVG paths in Python, so fewer commands is faster).
-                runs.append(f"M{start + q} {y + q + 0.5}h{x - start}")
-            else:
-                x += 1
+    # One stroked line per run of dark modules: a short path (renderers parse it per certificate).
+    runs = [f"M{m.start() + q} {y + q + 0.5}h{m.end() - m.start()}"
+            for y, row in enumerate(rows) for m in _DARK_RUN.finditer(row)]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" width="{size_mm:.2f}mm" '
             f'height="{size_mm:.2f}mm" viewBox="0 0 {total} {total}" shape-rendering="crispEdges">'
             f'<rect width="{total}" height="{total}" fill="#fff"/>'
             f'<path fill="none" stroke="#000" stroke-width="1" d="{"".join(runs)}"/></svg>')
-
-
-def _clean(value) -> str:
-    return str(value).replace("|", "/").replace("\n", " ").strip()

@@ -38,6 +38,9 @@ class Service(db.Model):
     #: Published SLA (SoP onboarding table): {"total_days", "steps": [...]}.
     sla: Mapped[dict] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: DigiLocker document type code (e.g. ``INCER``) under which DigiLocker pulls this certificate;
+    #: None = not offered through DigiLocker (docs/digilocker.md).
+    digilocker_doc_type: Mapped[str | None] = mapped_column(String(10))
 
     department = relationship("Department", lazy="joined")
 
@@ -58,4 +61,5 @@ class Service(db.Model):
             "documents": [{"type": d["type"], "name": d["name"], "required": bool(d.get("required"))}
                           for d in self.documents or []],
             "sla": self.sla or {"total_days": None, "steps": []},
+            "digilocker_doc_type": self.digilocker_doc_type,
         }

@@ -1,7 +1,7 @@
 """Issued certificates: one signed PDF per approved application, addressed by its sha256."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -12,6 +12,7 @@ CERTIFICATE_STATUSES = ("VALID", "REVOKED")
 
 class Certificate(db.Model):
     __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("status_list", "status_index", name="uq_certificate_status_entry"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     #: ``DDDSSSYYYYNNNNNN`` (SoP §9), from the locked ``uin:<DEPT>:<SVC>:<YEAR>`` counter row.
@@ -30,6 +31,10 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     revocation_reason: Mapped[str | None] = mapped_column(String(2000))
+    #: W3C Bitstring Status List of the applicant's district (its LGD code) and this certificate's bit
+    #: in it (``app/certificates/statuslist.py``); None for a certificate issued before lists existed.
+    status_list: Mapped[str | None] = mapped_column(String(20))
+    status_index: Mapped[int | None] = mapped_column(Integer)
 
     application = relationship("Application")
     service = relationship("Service")

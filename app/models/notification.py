@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import BigId, UtcDateTime
 
-CHANNELS = ("sms", "whatsapp", "email")
+#: ``digilocker``: pushes to DigiLocker (app/digilocker/push.py), delivered by its own backend.
+CHANNELS = ("sms", "whatsapp", "email", "digilocker")
 #: pending → sending (claimed, leased) → sent | pending again (retry) | dead | expired
 NOTIFICATION_STATUSES = ("pending", "sending", "sent", "dead", "expired")
 

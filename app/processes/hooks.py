@@ -10,6 +10,8 @@ figure) commits or rolls back with it. Events:
   ``escalation.target_role`` at ``escalation.target_office`` (level 1 or 2); alert the assignee
   (``item.assignee``, else the officers of ``item.office`` in ``item.role``) and the target
 - ``task_remarked(application, item, remark)`` — a supervising officer added a remark to a task
+- ``certificate_issued(certificate, application, actor, now)`` — a certificate was issued (DigiLocker push)
+- ``certificate_revoked(certificate, actor, now)`` — a certificate was revoked (DigiLocker push)
 """
 from collections import defaultdict
 

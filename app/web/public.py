@@ -1,11 +1,12 @@
 """Pages anyone may open: the service catalogue, tracking by AIN and certificate verification."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import ratelimit
 from ..catalogue import operations as catalogue
 from ..certificates import lookup as certificate_lookup
+from ..certificates import qrkeys
 from ..errors import DomainError, TooMany
 from ..intake import ain as ain_codes
 from ..intake import records
@@ -107,5 +108,17 @@ def verify(uin):
     if _application_number(uin):
         return _not_a_uin(uin)
     certificate = queries.certificate_public(uin)
-    return render_template("public/verify.html", uin=uin, certificate=certificate, looked_up=True), \
-        200 if certificate else 404
+    # The QR's signed fragment (#1:…) never reaches the server: the page checks it with these.
+    return render_template("public/verify.html", uin=uin, certificate=certificate, looked_up=True,
+                           qr_keys=qrkeys.key_set(current_app.config),
+                           qr_record=queries.qr_record(certificate)), 200 if certificate else 404
+
+
+@public_bp.get("/.well-known/pravah-keys.json")
+@page_access(PUBLIC)
+def qr_keys():
+    """The JWK Set of the keys that sign QR payloads (current first, then previous ones still trusted)."""
+    response = jsonify(qrkeys.key_set(current_app.config))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

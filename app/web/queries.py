@@ -94,6 +94,17 @@ def certificate_public(uin: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.uin == cleaned))
 
 
+def qr_record(certificate: Certificate | None) -> dict | None:
+    """The fields the verify page compares with a QR's signed claims (names as in the CBOR map)."""
+    if certificate is None:
+        return None
+    service = certificate.service
+    office = certificate.application.processing_office
+    return {"uin": certificate.uin, "name": certificate.application.applicant_name, "svc": service.service_code,
+            "dept": service.department.code, "office": getattr(office, "name", "") or "",
+            "iat": int(clock.as_utc(certificate.issued_at).timestamp()), "status": certificate.status}
+
+
 def recallable(actor, application) -> WorkItem | None:
     """The task ``actor`` may still recall on the application (``app.intake.recall`` decides), else ``None``."""
     if application is None:

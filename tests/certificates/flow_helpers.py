@@ -4,7 +4,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
+from app.certificates.qrkeys import b64url_decode
 from tests.helpers import act, submit_residential
 from tests.services.samples import FLOW_A, submit
 
@@ -68,3 +70,11 @@ def qr_texts(png: Path) -> list[str]:
     zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
     return [r.text for r in zxingcpp.read_barcodes(Image.open(png)) if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def published_keys(api) -> list:
+    """The public keys of ``/.well-known/pravah-keys.json`` as ``cryptography`` objects."""
+    keys = api.get("/.well-known/pravah-keys.json").get_json()["keys"]
+    return [ec.EllipticCurvePublicNumbers(int.from_bytes(b64url_decode(k["x"]), "big"),
+                                          int.from_bytes(b64url_decode(k["y"]), "big"), ec.SECP256R1()).public_key()
+            for k in keys]

@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
-from app.certificates.qr import decode_payload
-from app.certificates.timefmt import IST, ist_iso
+from app.certificates.qrpayload import verify_fragment
+from app.certificates.timefmt import IST
 from app.certificates.uin import UIN_RE
 from app.certificates.verify import verify_pdf
 from app.extensions import db
 from app.models import Application, Certificate
 from tests.certificates.flow_helpers import (CATALOGUE, SERVICES_WITH_BPMN, approve, approver, download, issue,
-                                             qr_texts, rasterise, submit_any, submitter)
+                                             published_keys, qr_texts, rasterise, submit_any, submitter)
 from tests.certificates.test_bengali import _contains, _harfbuzz_gids, _pdf_glyph_runs
 from tests.helpers import task_for
 
@@ -51,11 +51,13 @@ def test_approval_issues_a_signed_certificate(app, api, tmp_path, service):
     record = api.get(f"/api/v1/certificates/{uin}").get_json()
     codes = qr_texts(rasterise(pdf, tmp_path))
     assert len(codes) == 1
-    assert decode_payload(codes[0]) == {
-        "UIN": uin, "NAME": "Rahima Khatun", "SVC": f"{entry['name']} ({entry['service_code']})",
-        "DEPT": DEPARTMENTS[entry["department"]], "ISSUED": ist_iso(clock.as_utc(issued_at)),
-        "VERIFY": record["verify_url"]}
-    assert record["verify_url"].endswith(f"/verify/{uin}")
+    url, _, fragment = codes[0].partition("#")
+    assert url == record["verify_url"] and url.endswith(f"/verify/{uin}")
+    status = record["credential_status"]
+    assert verify_fragment(fragment, published_keys(api)) == {
+        "uin": uin, "name": "Rahima Khatun", "svc": entry["service_code"], "dept": entry["department"],
+        "office": record["issuing_office"], "iat": int(clock.as_utc(issued_at).timestamp()),
+        "sl": status["statusListCredential"].rsplit("/", 1)[1], "si": int(status["statusListIndex"])}
 
     if entry["bilingual"]:
         regular = [g for run in _pdf_glyph_runs(pdf, "Pravah-Bengali") for g in run]

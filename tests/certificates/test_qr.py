@@ -1,7 +1,9 @@
-"""The QR printed on the certificate decodes from a 300 dpi raster to the SoP fields, at 3 cm."""
+"""The QR printed on the certificate decodes from a 300 dpi raster to the signed verify URL, at 3 cm."""
 import pytest
 
-from app.certificates.qr import decode_payload, qr_matrix, qr_svg, qr_version_setting
+from app.certificates import qrkeys
+from app.certificates.qr import qr_matrix, qr_svg, qr_version_setting
+from app.certificates.qrpayload import Claims, qr_url, verify_fragment
 from tests.certificates.conftest import ISSUED_AT
 
 
@@ -11,18 +13,14 @@ def _decode(png_path):
     return [r for r in zxingcpp.read_barcodes(Image.open(png_path)) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
-def test_qr_in_pdf_decodes_to_the_listed_fields(income_png):
+def test_qr_in_pdf_decodes_to_the_signed_verify_url(income_png, settings):
     codes = _decode(income_png)
     assert len(codes) == 1
-    fields = decode_payload(codes[0].text)
-    assert fields == {
-        "UIN": "PRD0012026000042",
-        "NAME": "Rahima Khatun",
-        "SVC": "Income Certificate (001)",
-        "DEPT": "Panchayats & Rural Development Department",
-        "ISSUED": "2026-05-04T16:00+05:30",
-        "VERIFY": "https://pravah.example.gov.in/verify/PRD0012026000042",
-    }
+    url, _, fragment = codes[0].text.partition("#")
+    assert url == "https://pravah.example.gov.in/verify/PRD0012026000042"
+    assert verify_fragment(fragment, qrkeys.public_keys(settings)) == {
+        "uin": "PRD0012026000042", "name": "Rahima Khatun", "svc": "001", "dept": "PRD",
+        "office": "Domkal Gram Panchayat", "iat": int(ISSUED_AT.timestamp())}
 
 
 def test_qr_is_three_centimetres(income_png):
@@ -43,13 +41,14 @@ def test_version_is_a_setting(monkeypatch):
         qr_version_setting({"QR_VERSION": "41"})
 
 
-def test_auto_version_is_small_for_sop_payload():
-    from app.certificates.qr import QrPayload
-    payload = QrPayload("PRD0012026000001", "রহিমা খাতুন", "Income Certificate", "001",
-                        "Panchayats & Rural Development Department", ISSUED_AT,
-                        "https://pravah.example.gov.in/verify/PRD0012026000001").encode()
-    size = len(qr_matrix(payload))
-    assert size <= 17 + 4 * 13  # version 13 or lower even with a Bengali name
+def test_auto_version_is_small_for_the_signed_url(settings):
+    claims = Claims("PRD0012026000001", "রহিমা খাতুন বিবি", "001", "PRD", "Raipur Gram Panchayat", ISSUED_AT,
+                    status_list="308", status_index=123456)
+    text = qr_url("https://pravah.example.gov.in/verify/PRD0012026000001", claims,
+                  qrkeys.load_signing_key(settings))
+    assert len(text) < 400
+    size = len(qr_matrix(text))
+    assert size <= 17 + 4 * 15  # version 15 or lower even with a Bengali name
 
 
 def test_svg_is_inline_vector_with_quiet_zone():
@@ -57,3 +56,12 @@ def test_svg_is_inline_vector_with_quiet_zone():
     assert svg.startswith("<svg") and "<image" not in svg and "data:" not in svg
     n = len(qr_matrix("PRD0012026000001"))
     assert f'viewBox="0 0 {n + 8} {n + 8}"' in svg
+
+
+def test_public_url_defaults_to_where_make_run_listens(monkeypatch):
+    from app.config import Config
+    monkeypatch.delenv("PRAVAH_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8123")
+    assert Config().PUBLIC_BASE_URL == "http://127.0.0.1:8123"
+    monkeypatch.setenv("PRAVAH_PUBLIC_URL", "https://pravah.wb.gov.in")
+    assert Config().PUBLIC_BASE_URL == "https://pravah.wb.gov.in"

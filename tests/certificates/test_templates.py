@@ -9,12 +9,11 @@ from tests.certificates.conftest import ISSUED_AT, SERVICES, make_application, m
 
 
 @pytest.mark.parametrize("key", [s[0] for s in SERVICES])
-def test_service_template_renders(key):
+def test_service_template_renders(key, settings):
     assert (TEMPLATES_DIR / f"{key}.html").exists()
     application = make_application(key)
     uin = f"{application.service.department.code}{application.service.service_code}2026000007"
-    ctx = certificate_context(application, make_officer(), uin, ISSUED_AT,
-                              {"PUBLIC_BASE_URL": "https://pravah.example.gov.in"})
+    ctx = certificate_context(application, make_officer(), uin, ISSUED_AT, settings)
     html = render_html(f"{key}.html", ctx)
     for part in (uin, "https://pravah.example.gov.in/verify/" + uin, 'class="qr"', 'class="seal"',
                  "Sukanta Mondal", "Domkal Gram Panchayat", "04-05-2026 16:00 IST"):
@@ -22,11 +21,11 @@ def test_service_template_renders(key):
     assert ("পশ্চিমবঙ্গ সরকার" in html) == application.service.bilingual
 
 
-def test_longest_templates_fit_one_page():
+def test_longest_templates_fit_one_page(settings):
     pypdf = pytest.importorskip("pypdf")
     for key in ("legal_heir", "completion_ps", "residential_edistrict"):
         application = make_application(key)
-        ctx = certificate_context(application, make_officer(), "PRD0032026000001", ISSUED_AT, {})
+        ctx = certificate_context(application, make_officer(), "PRD0032026000001", ISSUED_AT, settings)
         pdf = render_pdf(render_html(f"{key}.html", ctx))
         assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1, key
 

@@ -1,6 +1,7 @@
 """Each role's main path through the real server in Chromium (run in file order: later steps act on
 the application the operator entered first)."""
 import re
+import subprocess
 import time
 
 import pytest
@@ -183,6 +184,47 @@ def test_bdo_forwards_eo_reports_bdo_approves(browser_as, server):
         assert "5 out of 5" in operator.locator("#feedback-given").inner_text()
         assert server.query("SELECT f.rating FROM feedback f JOIN application a ON a.id = f.application_id "
                             "WHERE a.ain = ?", ain) == [(5,)]
+
+
+def test_the_certificate_qr_is_checked_in_the_browser(browser_as, server, tmp_path):
+    """The QR decoded from the issued PDF opens the verify page, whose script checks the signed
+    fragment with no request beyond the page itself; one altered character is refused."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+    if "uin" not in STATE:
+        pytest.skip("no certificate was issued in the approval step")
+    uin = STATE["uin"]
+    operator = browser_as("operator.csc-domkal")
+    operator.goto(f"/applications/{STATE['ain']}")
+    pdf = operator.request.get(operator.locator("#certificate-link").get_attribute("href")).body()
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(tmp_path / "c.pdf"),
+                    str(tmp_path / "c")], check=True)
+    codes = [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "c.png"))]
+    assert len(codes) == 1 and codes[0].startswith(server.url(f"/verify/{uin}#1:"))
+
+    visitor = browser_as(None)
+    requests = []
+    visitor.on("request", lambda request: requests.append(request.url))
+    visitor.goto(codes[0])
+    visitor.wait_for_selector("#qr-check[data-result]")
+    assert visitor.locator("#qr-check").get_attribute("data-result") == "match"
+    assert "The QR code is genuine and matches this record." in visitor.locator("#qr-check").inner_text()
+    assert visitor.locator("#qr-check [data-field='uin']").inner_text() == uin
+    assert all("/verify/" in url or "/static/" in url for url in requests), requests
+    shot(visitor, "verify-qr", "en")
+
+    url, _, fragment = codes[0].partition("#")
+    flipped = fragment[:-6] + ("A" if fragment[-6] != "A" else "B") + fragment[-5:]
+    visitor.goto("/")
+    visitor.goto(f"{url}#{flipped}")
+    visitor.wait_for_selector("#qr-check[data-result]")
+    assert visitor.locator("#qr-check").get_attribute("data-result") == "invalid"
+    set_language(visitor, "bn")
+    visitor.goto(codes[0])
+    visitor.wait_for_selector("#qr-check[data-result='match']")
+    assert "QR কোডটি আসল এবং এই নথির সঙ্গে মিলে যায়।" in visitor.locator("#qr-check").inner_text()
+    set_language(visitor, "en")
 
 
 def test_dm_dashboard_shows_the_database_counts(browser_as, server):

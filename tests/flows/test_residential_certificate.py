@@ -10,7 +10,7 @@ from tests.helpers import RESIDENTIAL_FORM
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_residential_certificate_prints_form_facts_and_district():
+def test_residential_certificate_prints_form_facts_and_district(demo_signing_keys):
     district = NS(level="DISTRICT", name="Murshidabad", name_bn="মুর্শিদাবাদ", code=None, parent=None)
     block = NS(level="BLOCK", name="Domkal", name_bn="ডোমকল", code=None, parent=district)
     gp = NS(level="GP", name="Raipur", name_bn="রায়পুর", code=None, parent=block)
@@ -22,7 +22,7 @@ def test_residential_certificate_prints_form_facts_and_district():
     officer = NS(name="BDO, Domkal", postings=[])
     html = render_html("residential_edistrict.html",
                        certificate_context(application, officer, "HHA0122026000001",
-                                           datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc)),
+                                           datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc), {"SIGNING_KEYS_DIR": demo_signing_keys}),
                        directory=ROOT / "certificate_templates")
     for fact in ("Abdul Karim", "Village Raipur", "Raipur", "Domkal", "1995", "Murshidabad",
                  "মুর্শিদাবাদ"):

@@ -28,7 +28,7 @@ def _values(data):
 
 
 @pytest.mark.parametrize("service", FLOW_A + FLOW_B)
-def test_template_prints_every_form_field(service):
+def test_template_prints_every_form_field(service, demo_signing_keys):
     form = json.loads((ROOT / "forms" / f"{service}.json").read_text(encoding="utf-8"))
     data = FORMS[service]
     assert set(data) <= set(form["properties"]), "the sample must use the form's own field names"
@@ -40,7 +40,8 @@ def test_template_prints_every_form_field(service):
         processing_office=NS(id=1, code="GP-RAIPUR", name="Raipur Gram Panchayat", name_bn=None),
         data=data, applicant_name="Rahima Khatun")
     officer = NS(name="Pradhan, Raipur GP", postings=[])
-    html = render_html(f"{service}.html", certificate_context(application, officer, "PRD0012026000001", ISSUED),
+    html = render_html(f"{service}.html", certificate_context(application, officer, "PRD0012026000001", ISSUED,
+                                                                  {"SIGNING_KEYS_DIR": demo_signing_keys}),
                        directory=ROOT / "certificate_templates")
     missing = [v for v in _values(data) if PRINTED_AS.get(v, v) not in html]
     assert not missing, f"{service}.html does not print {missing}"

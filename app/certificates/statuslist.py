@@ -1,0 +1,91 @@
+"""Revocation published as a W3C Bitstring Status List (v1.0), one list per district.
+
+Each certificate gets a bit in the list of its applicant's district (the district's LGD code is the
+list id) when it is issued; the bit is 1 once the certificate is revoked. The list is built from the
+``certificate`` rows when asked for, so revoking (``Certificate.revoke``) is what flips the bit.
+``encodedList`` = multibase base64url (prefix ``u``, no padding) of the GZIP-compressed bitstring;
+bit 0 is the most significant bit of the first byte; at least 16 KiB (131,072 entries) so a list
+does not reveal how many certificates a district has issued.
+"""
+import gzip
+
+from sqlalchemy import select
+
+from .. import clock
+from ..models import Certificate
+from ..serials import next_value
+from .qrkeys import b64url, b64url_decode
+
+MIN_BITS = 131_072
+
+
+def allocate(session, application) -> tuple[str, int] | None:
+    """The next free index in the list of the applicant's district (a counter row, taken with the UIN).
+
+    :returns: ``(district LGD code, index)``, or None when the application has no district.
+    """
+    location = getattr(application, "location", None)
+    district = location.ancestor_at("DISTRICT") if location is not None else None
+    if district is None:
+        return None
+    return district.lgd_code, next_value(f"statuslist:{district.lgd_code}", session) - 1
+
+
+def bitstring(indexes, size: int | None = None) -> bytes:
+    """Bytes with the given bit indexes set (MSB first); at least :data:`MIN_BITS` bits."""
+    indexes = list(indexes)
+    bits = max(MIN_BITS, size or 0, (max(indexes) + 1) if indexes else 0)
+    data = bytearray((bits + 7) // 8)
+    for index in indexes:
+        data[index // 8] |= 0x80 >> (index % 8)
+    return bytes(data)
+
+
+def encode(data: bytes) -> str:
+    # mtime=0: the same list gives the same bytes (cacheable, comparable).
+    return "u" + b64url(gzip.compress(data, mtime=0))
+
+
+def decode(encoded: str) -> bytes:
+    """Inverse of :func:`encode` (for verifiers and tests)."""
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (prefix 'u')")
+    return gzip.decompress(b64url_decode(encoded[1:]))
+
+
+def bit(data: bytes, index: int) -> int:
+    return (data[index // 8] >> (7 - index % 8)) & 1
+
+
+def list_url(base_url: str, list_id: str) -> str:
+    return f"{base_url.rstrip('/')}/api/v1/status-lists/{list_id}"
+
+
+def entry(base_url: str, certificate) -> dict | None:
+    """The ``BitstringStatusListEntry`` of a certificate (its ``credentialStatus``)."""
+    if certificate.status_list is None or certificate.status_index is None:
+        return None
+    url = list_url(base_url, certificate.status_list)
+    return {"id": f"{url}#{certificate.status_index}", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(certificate.status_index),
+            "statusListCredential": url}
+
+
+def credential(session, base_url: str, list_id: str) -> dict | None:
+    """The ``BitstringStatusListCredential`` of a district; None when no certificate uses that list."""
+    rows = session.execute(select(Certificate.status_index, Certificate.status).where(
+        Certificate.status_list == list_id, Certificate.status_index.is_not(None))).all()
+    if not rows:
+        return None
+    revoked = [index for index, status in rows if status == "REVOKED"]
+    size = max(index for index, _ in rows) + 1
+    url = list_url(base_url, list_id)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": base_url.rstrip("/"),
+        "validFrom": clock.iso(clock.now()),
+        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": encode(bitstring(revoked, size))},
+    }
