@@ -17,7 +17,7 @@ from ..intake import records
 from ..models import Certificate
 from . import pki
 from .context import verify_url
-from .operations import acknowledgement_pdf, certificate_file, keys_dir
+from .operations import acknowledgement_pdf, certificate_pdf, keys_dir
 from .uin import UIN_RE
 from .verify import verify_pdf
 
@@ -85,7 +85,7 @@ def pdf_bytes(actor, raw_uin: str, settings) -> tuple[Certificate, bytes]:
     if certificate.status == "REVOKED":
         raise Revoked(f"Certificate {certificate.uin} was revoked on "
                       f"{clock.as_utc(certificate.revoked_at):%d-%m-%Y}; it can no longer be downloaded.")
-    data = certificate_file(settings, certificate).read_bytes()
+    data = certificate_pdf(settings, certificate)
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise Conflict("The stored copy of this certificate is damaged. Please contact the issuing office.",
                        code="file_damaged")
