@@ -10,7 +10,9 @@ DIR_MODE = 0o700
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and missing parents) as 0700; tighten it if it exists and is ours."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if not path.is_dir():
+        private_dir(path.parent)   # mkdir(parents=True) would give the parents the default mode
+        path.mkdir(exist_ok=True, mode=DIR_MODE)
     if path.stat().st_uid == os.geteuid() and (path.stat().st_mode & 0o777) != DIR_MODE:
         path.chmod(DIR_MODE)
     return path
