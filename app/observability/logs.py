@@ -68,7 +68,7 @@ def _end(response):
     started = g.get("log_started")
     if started is not None:
         access_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
+            "request_id": request_id, "method": request.method, "path": request.path, "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1), "endpoint": request.endpoint})
     return response
 
