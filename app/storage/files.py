@@ -1,5 +1,6 @@
 """Files only the service account reads: 0600 files in 0700 folders (documents, PDFs, SQLite, locks)."""
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -8,14 +9,23 @@ DIR_MODE = 0o700
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) as 0700; tighten it if it exists and is ours."""
+    """Create ``path`` (and missing parents) as 0700; tighten an existing ``path`` that is ours
+    (never a sticky shared folder such as /tmp, never a parent that existed already)."""
     path = Path(path)
     if not path.is_dir():
-        private_dir(path.parent)   # mkdir(parents=True) would give the parents the default mode
-        path.mkdir(exist_ok=True, mode=DIR_MODE)
-    if path.stat().st_uid == os.geteuid() and (path.stat().st_mode & 0o777) != DIR_MODE:
+        _make(path)
+        return path
+    info = path.stat()
+    if info.st_uid == os.geteuid() and not info.st_mode & stat.S_ISVTX and stat.S_IMODE(info.st_mode) != DIR_MODE:
         path.chmod(DIR_MODE)
     return path
+
+
+def _make(path: Path) -> None:
+    if not path.parent.is_dir():
+        _make(path.parent)   # mkdir(parents=True) would give the parents the default mode
+    path.mkdir(exist_ok=True, mode=DIR_MODE)
+    path.chmod(DIR_MODE)     # whatever the umask
 
 
 def write_private(target: Path, content: bytes) -> None:

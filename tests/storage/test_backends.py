@@ -146,3 +146,18 @@ def test_s3_unreachable_is_storage_unavailable():
         storage.put(KEY, CONTENT)
     with pytest.raises(StorageUnavailable):
         storage.get(KEY)
+
+
+def test_existing_parents_and_sticky_folders_are_left_alone(tmp_path):
+    from app.storage import private_dir
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o1777)   # like /tmp
+    private_dir(shared)
+    assert mode(shared) == 0o1777
+    parent = tmp_path / "srv"
+    parent.mkdir()
+    parent.chmod(0o755)
+    private_dir(parent / "pravah" / "data")
+    assert mode(parent) == 0o755
+    assert mode(parent / "pravah") == mode(parent / "pravah" / "data") == 0o700
