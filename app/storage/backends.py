@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock
@@ -85,11 +87,7 @@ class DatabaseStorage(Storage):
     name = "database"
 
     def put(self, key: str, content: bytes) -> None:
-        bind = db.session.get_bind()
-        if bind.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         stmt = insert(StoredBlob).values(key=_check_key(key), sha256=hashlib.sha256(content).hexdigest(),
                                          size=len(content), content=content, created_at=clock.now())
         try:
@@ -118,44 +116,44 @@ class DatabaseStorage(Storage):
 
 class S3Storage(Storage):
     """An S3-compatible bucket (AWS, MinIO, Ceph…) through boto3; credentials the boto3 way
-    (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, instance role…)."""
+    (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, instance role…). boto3 is imported only when
+    this backend is configured: web workers of the other backends do not pay for loading it."""
     name = "s3"
 
     def __init__(self, bucket: str, *, prefix: str = "", endpoint_url: str | None = None,
                  region: str | None = None):
         import boto3
         from botocore.config import Config
+        from botocore.exceptions import BotoCoreError, ClientError
+        self._errors_caught = (BotoCoreError, ClientError)
+        self._client_error = ClientError
         self.bucket, self.prefix = bucket, prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None,
                                    config=Config(connect_timeout=3, read_timeout=10,
                                                  retries={"max_attempts": 2, "mode": "standard"}))
 
-    def _errors(self, key, exc):
-        from botocore.exceptions import ClientError
-        if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+    def _error(self, key, exc):
+        if isinstance(exc, self._client_error) and exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return BlobMissing("The stored file is missing.")
         log.error("storage: s3 %s/%s: %s", self.bucket, key, exc)
         return StorageUnavailable(UNAVAILABLE)
 
     def put(self, key: str, content: bytes) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
         try:
             self.client.put_object(Bucket=self.bucket, Key=self.prefix + _check_key(key), Body=content)
-        except (BotoCoreError, ClientError) as exc:
-            raise self._errors(key, exc) from exc
+        except self._errors_caught as exc:
+            raise self._error(key, exc) from exc
 
     def get(self, key: str) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self.prefix + _check_key(key))["Body"].read()
-        except (BotoCoreError, ClientError) as exc:
-            raise self._errors(key, exc) from exc
+        except self._errors_caught as exc:
+            raise self._error(key, exc) from exc
 
     def check(self) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
         try:
             self.client.head_bucket(Bucket=self.bucket)
-        except (BotoCoreError, ClientError) as exc:
+        except self._errors_caught as exc:
             raise StorageUnavailable(f"bucket {self.bucket}: {exc}") from exc
 
 
