@@ -8,13 +8,17 @@ import logging
 import os
 import socket
 
-from sqlalchemy import update
+from datetime import timedelta
+
+from sqlalchemy import delete, update
 
 from app import clock
 from app.extensions import db
 from app.models import SchedulerState
 
 log = logging.getLogger("pravah.scheduler.state")
+#: rows of processes gone this long are deleted when a scheduler starts (each restart is a new pid)
+FORGET_AFTER = timedelta(days=7)
 
 
 def process_name() -> str:
@@ -26,6 +30,7 @@ class StateReporter:
         self.app = app
         self.name = name or process_name()
         self.started_at = clock.now()
+        self._forgotten = False
 
     def report(self, role: str, *, failures: int = 0, error: str | None = None) -> None:
         """Upsert this process's row (raises on a database failure; the caller backs off)."""
@@ -39,6 +44,9 @@ class StateReporter:
                                              .values(**values).execution_options(synchronize_session=False)).rowcount
                 if not changed:
                     db.session.add(SchedulerState(name=self.name, started_at=self.started_at, **values))
+                if not self._forgotten:
+                    db.session.execute(delete(SchedulerState).where(SchedulerState.heartbeat_at < now - FORGET_AFTER))
+                    self._forgotten = True
                 db.session.commit()
             except Exception:
                 db.session.rollback()

@@ -123,3 +123,18 @@ def test_an_unusable_lock_file_is_retried_until_it_is_fixed(app_config, tmp_path
     finally:
         process.stop()
         thread.join(10)
+
+
+def test_rows_of_long_gone_processes_are_forgotten(bare_app):
+    from datetime import timedelta
+
+    from app import clock
+    with bare_app.app_context():
+        old = clock.now() - timedelta(days=8)
+        db.session.add(SchedulerState(name="old:1", role="stopped", started_at=old, heartbeat_at=old, failures=0))
+        db.session.add(SchedulerState(name="recent:2", role="stopped", started_at=clock.now(),
+                                      heartbeat_at=clock.now() - timedelta(days=1), failures=0))
+        db.session.commit()
+    StateReporter(bare_app, name="new:3").report("standby")
+    with bare_app.app_context():
+        assert sorted(db.session.scalars(select(SchedulerState.name))) == ["new:3", "recent:2"]
