@@ -24,6 +24,21 @@ def fast(monkeypatch):
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.0)
 
 
+@pytest.fixture
+def shared_app(app_config, tmp_path, bare_app):
+    """The loop runs in a thread of its own: on SQLite it needs a file database, not the single
+    in-memory connection the other tests share (on PostgreSQL: the test database)."""
+    if bare_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return bare_app
+    from app import create_app
+    app_config.use_database(f"sqlite:///{tmp_path / 'scheduler.db'}")
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+    return app
+
+
 def start(process) -> threading.Thread:
     thread = threading.Thread(target=process.loop, daemon=True)
     thread.start()
@@ -48,7 +63,8 @@ def row(app, name):
             db.session.remove()
 
 
-def test_lock_and_database_errors_are_retried_then_it_leads(bare_app, fast):
+def test_lock_and_database_errors_are_retried_then_it_leads(shared_app, fast):
+    bare_app = shared_app
     process = SchedulerProcess(bare_app, StateReporter(bare_app, name="test:1"))
     real_acquire, calls = process.lock.acquire, []
 
@@ -77,7 +93,8 @@ def test_lock_and_database_errors_are_retried_then_it_leads(bare_app, fast):
     assert row(bare_app, "test:1").role == "stopped"
 
 
-def test_failures_are_counted_in_the_row_while_they_last(bare_app, fast):
+def test_failures_are_counted_in_the_row_while_they_last(shared_app, fast):
+    bare_app = shared_app
     process = SchedulerProcess(bare_app, StateReporter(bare_app, name="test:2"))
 
     def broken():
