@@ -1,7 +1,7 @@
 """stored blobs (documents and certificates without a shared disk) and the scheduler's heartbeat
 
 Revision ID: ops01
-Revises: 35020a98e204
+Revises: lead01
 Create Date: 2026-12-03 06:10:00
 
 """
@@ -13,7 +13,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'ops01'
-down_revision = '35020a98e204'
+down_revision = 'lead01'
 branch_labels = None
 depends_on = None
 
