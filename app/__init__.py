@@ -27,7 +27,8 @@ def create_app(config=None) -> Flask:
     # (Flask's JSON provider sorts by default, in jsonify and in the |tojson of studio pages).
     app.json.sort_keys = False
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
-    app.config["DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    from . import storage
+    storage.init_app(app)
     logging.getLogger("spiff").setLevel(logging.WARNING)
     from .accounts.passwords import configure as configure_passwords
     configure_passwords(*app.config["PASSWORD_HASH_COST"])
@@ -63,4 +64,6 @@ def create_app(config=None) -> Flask:
     register_cli(app)
     from . import safety
     safety.init_app(app)
+    from . import observability
+    observability.init_app(app)
     return app

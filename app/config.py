@@ -47,9 +47,25 @@ class Config:
         #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
         self.PASSWORD_HASH_COST = (3, 65536)
         self._certificate_settings()
+        self._storage_settings()
         self.SQLALCHEMY_TRACK_MODIFICATIONS = False
         self.JSON_SORT_KEYS = False
 
+
+    def _storage_settings(self) -> None:
+        """Where documents and certificate PDFs are kept (docs/deploy.md): ``database`` (default on
+        PostgreSQL), ``filesystem`` (default on SQLite) or ``s3``."""
+        env = os.environ.get
+        self.STORAGE_BACKEND = env("PRAVAH_STORAGE") or None
+        self.S3_BUCKET = env("PRAVAH_S3_BUCKET") or None
+        self.S3_PREFIX = env("PRAVAH_S3_PREFIX", "")
+        self.S3_ENDPOINT_URL = env("PRAVAH_S3_ENDPOINT_URL") or None
+        self.S3_REGION = env("PRAVAH_S3_REGION") or None
+        #: /readyz: a scheduler heartbeat older than this is stale; a timer due longer ago is overdue.
+        self.SCHEDULER_STALE_SECONDS = _int("PRAVAH_SCHEDULER_STALE_SECONDS", 60)
+        self.TIMER_OVERDUE_SECONDS = _int("PRAVAH_TIMER_OVERDUE_SECONDS", 300)
+        #: ``json`` (one object per line, with the request id) or ``text``; json in production.
+        self.LOG_FORMAT = env("PRAVAH_LOG_FORMAT") or ("json" if self.ENV_NAME == "production" else "text")
 
     def _certificate_settings(self) -> None:
         """Signing and QR settings (docs/certificates.md). ``SIGNING_KEYS_DIR`` None = ``<DATA_DIR>/keys``."""

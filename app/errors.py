@@ -63,3 +63,9 @@ class TooLarge(DomainError):
 class UnsupportedType(DomainError):
     status = 415
     code = "unsupported_type"
+
+
+class StorageUnavailable(DomainError):
+    """The document/certificate store does not answer (disk, database or S3): try again later."""
+    status = 503
+    code = "storage_unavailable"

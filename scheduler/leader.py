@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from app.storage.files import private_dir
+
 log = logging.getLogger("pravah.scheduler.leader")
 #: pg advisory lock key: "pravahsc" as a 63-bit integer
 LOCK_KEY = int.from_bytes(b"pravahsc", "big") & 0x7FFFFFFFFFFFFFFF
@@ -54,8 +56,8 @@ class LeaderLock:
                 self._drop_connection()
             return bool(got)
         path = lock_file_for(self.config)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        private_dir(path.parent)   # an unusable folder or file raises OSError: the loop backs off and retries
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

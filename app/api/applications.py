@@ -8,6 +8,7 @@ from ..intake import operations as intake
 from ..intake import records
 from ..intake.listing import visible_applications
 from ..intake.documents import store_upload
+from ..storage import storage_for
 from . import api_bp
 from .edge import PUBLIC, access, base_url, current_actor, json_body, page_body, paging, settings
 
@@ -22,7 +23,7 @@ def upload_document():
         raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
     cfg = settings()
     document = store_upload(current_actor().user, request.form.get("type", "").strip(), upload.filename,
-                            upload.stream, data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                            upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
     return jsonify({"id": document.id, "type": document.type, "sha256": document.sha256,
                     "size": document.size}), 201
 

@@ -1,8 +1,11 @@
 """Documents on an application, their download, and the caller's own document repository."""
+import io
+
 from flask import jsonify, request, send_file
 
 from ..errors import Invalid
 from ..intake import application_documents as docs
+from ..storage import storage_for
 from . import api_bp
 from .edge import access, current_actor, page_body, paging, settings
 
@@ -15,16 +18,16 @@ def add_application_document(ain):
         raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
     cfg = settings()
     document = docs.add_document(current_actor(), ain, request.form.get("type", "").strip(), upload.filename,
-                                 upload.stream, data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                 upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
     return jsonify(docs.document_api(document)), 201
 
 
 @api_bp.get("/applications/<ain>/documents/<int:document_id>")
 @access()
 def download_application_document(ain, document_id):
-    document, path = docs.application_document(current_actor(), ain, document_id, settings()["DATA_DIR"])
+    document, content = docs.application_document(current_actor(), ain, document_id, storage_for(settings()))
     name = document.filename or f"{document.type}-{document.id}"
-    return send_file(path, mimetype=document.mime, as_attachment=True, download_name=name, max_age=0)
+    return send_file(io.BytesIO(content), mimetype=document.mime, as_attachment=True, download_name=name, max_age=0)
 
 
 @api_bp.get("/documents")

@@ -18,7 +18,7 @@ from ..models import Certificate
 from ..processes import hooks
 from . import pki, statuslist
 from .context import public_base_url, verify_url
-from .operations import acknowledgement_pdf, certificate_file, keys_dir
+from .operations import acknowledgement_pdf, certificate_pdf, keys_dir
 from .uin import UIN_RE
 from .verify import verify_pdf
 
@@ -93,7 +93,7 @@ def pdf_bytes(actor, raw_uin: str, settings) -> tuple[Certificate, bytes]:
 
 def stored_pdf(certificate: Certificate, settings) -> bytes:
     """The signed PDF as issued, re-hashed. :raises Conflict: the stored copy does not match the record."""
-    data = certificate_file(settings, certificate).read_bytes()
+    data = certificate_pdf(settings, certificate)
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise Conflict("The stored copy of this certificate is damaged. Please contact the issuing office.",
                        code="file_damaged")

@@ -1,19 +1,21 @@
 """Certificate use cases: issue (UIN → render → security layer → sign → store) and the receipt.
 
 Called by the approval hook (engine service task ``issue_certificate``) and the API with an explicit
-actor and clock value; never reads Flask globals; flushes, never commits. The PDF is written to
-``<data_dir>/certificates/<sha256>.pdf`` before the commit: if the transaction rolls back, the file
-is an unreferenced orphan (harmless, content-addressed) and the UIN serial returns to the counter.
+actor and clock value; never reads Flask globals; flushes, never commits. The PDF is stored under
+the key ``certificates/<sha256>.pdf`` (app/storage) before the commit: with the database backend it
+rolls back with the transaction; on a filesystem or S3 a rollback leaves an unreferenced orphan
+(harmless, content-addressed). Either way the UIN serial returns to the counter.
 """
 import hashlib
-import os
-import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from ..models.certificate import Certificate
+from ..observability import metrics
+from ..storage import storage_for
 from . import pki, statuslist
 from .context import acknowledgement_context, certificate_context
 from .qrkeys import NoQrKey, load_signing_key
@@ -83,18 +85,12 @@ def signer_for(officer_user, office, settings):
     raise NoSigningKey(f"no signing key in {directory} for {candidates} (run `flask signing init-demo`)")
 
 
-def store_pdf(base_dir: Path, pdf: bytes) -> tuple[str, str]:
-    """Write ``certificates/<sha256>.pdf`` atomically under ``base_dir``; returns (relative path, sha)."""
+def store_pdf(storage, pdf: bytes) -> tuple[str, str]:
+    """Store the PDF under ``certificates/<sha256>.pdf``; returns (storage key, sha)."""
     sha = hashlib.sha256(pdf).hexdigest()
-    rel = f"certificates/{sha}.pdf"
-    target = base_dir / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-        os.replace(tmp, target)
-    return rel, sha
+    key = f"certificates/{sha}.pdf"
+    storage.put(key, pdf)
+    return key, sha
 
 
 def build_certificate_pdf(application, officer_user, uin: str, now: datetime, settings, signer,
@@ -141,8 +137,10 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
         raise NoSigningKey(str(exc)) from exc
     uin = next_uin(session, service.department.code, service.service_code, ist(now).year)
     entry = statuslist.allocate(session, application)
+    started = time.perf_counter()
     pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, entry)
-    rel, sha = store_pdf(data_dir(settings), pdf)
+    metrics.CERTIFICATE_SECONDS.observe(time.perf_counter() - started)
+    rel, sha = store_pdf(storage_for(settings), pdf)
     status_list, status_index = entry or (None, None)
     certificate = Certificate(uin=uin, application_id=application.id, service_id=service.id,
                               pdf_path=rel, pdf_sha256=sha, signer_name=signer_name(signer),
@@ -164,5 +162,6 @@ def acknowledgement_pdf(application, settings=None, expected_at: datetime | None
     return add_background(render_pdf(html, base_url=templates), templates)
 
 
-def certificate_file(settings, certificate: Certificate) -> Path:
-    return data_dir(settings) / certificate.pdf_path
+def certificate_pdf(settings, certificate: Certificate) -> bytes:
+    """The stored PDF. :raises NotFound: missing from the store. :raises StorageUnavailable: store down."""
+    return storage_for(settings).get(certificate.pdf_path)

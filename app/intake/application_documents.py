@@ -1,6 +1,4 @@
 """Documents attached to an application after submission, officers' downloads, and my document repository."""
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from .. import clock
@@ -8,7 +6,7 @@ from ..audit.operations import record as audit
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import ApplicationDocument, Document, WorkItem
-from .documents import document_path, store_upload
+from .documents import document_content, store_upload
 from .records import can_view, find_by_ain, is_applicant_side
 
 
@@ -20,7 +18,7 @@ def is_acting_officer(actor, application) -> bool:
     return any((w.office_id, w.role) in postings and w.assignee_id in (None, actor.id) for w in open_items)
 
 
-def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *, data_dir: Path,
+def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *, storage,
                  max_bytes: int) -> Document:
     """Attach a new file to an application: its submitter, its applicant or the officer acting on it.
 
@@ -31,7 +29,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
         raise NotFound("There is no such application that you may see.")
     if not (is_applicant_side(actor, application) or is_acting_officer(actor, application)):
         raise Forbidden("Only the applicant, the submitter or the officer now acting on it may add documents.")
-    document = store_upload(actor.user, doc_type, filename, stream, data_dir=data_dir, max_bytes=max_bytes)
+    document = store_upload(actor.user, doc_type, filename, stream, storage=storage, max_bytes=max_bytes)
     db.session.add(ApplicationDocument(application_id=application.id, document_id=document.id, type=document.type,
                                        added_at=clock.now(), added_by_id=actor.id))
     db.session.flush()
@@ -40,7 +38,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
     return document
 
 
-def application_document(actor, ain: str, document_id: int, data_dir: Path) -> tuple[Document, Path]:
+def application_document(actor, ain: str, document_id: int, storage) -> tuple[Document, bytes]:
     """A document of an application, for anyone who may view the application."""
     application = find_by_ain(ain)
     if application is None or not can_view(actor, application):
@@ -49,7 +47,7 @@ def application_document(actor, ain: str, document_id: int, data_dir: Path) -> t
         ApplicationDocument.application_id == application.id, ApplicationDocument.document_id == document_id))
     if link is None:
         raise NotFound("This application has no such document.")
-    return link.document, document_path(link.document, data_dir)
+    return link.document, document_content(link.document, storage)
 
 
 def my_documents(actor, page: int, per_page: int) -> tuple[list[Document], int]:

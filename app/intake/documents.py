@@ -1,6 +1,5 @@
-"""Uploaded documents: type checked by content, size capped, stored by content hash outside the web root."""
+"""Uploaded documents: type checked by content, size capped, stored by content hash (app/storage)."""
 import hashlib
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -8,6 +7,7 @@ from .. import clock
 from ..errors import Invalid, NotFound, TooLarge, UnsupportedType
 from ..extensions import db
 from ..models import Document
+from ..storage import BlobMissing
 
 #: Leading bytes of the only file types we accept.
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
@@ -17,7 +17,7 @@ def sniff(head: bytes) -> str | None:
     return next((mime for magic, mime in _MAGIC if head.startswith(magic)), None)
 
 
-def store_upload(owner, doc_type: str, filename: str | None, stream, *, data_dir: Path, max_bytes: int) -> Document:
+def store_upload(owner, doc_type: str, filename: str | None, stream, *, storage, max_bytes: int) -> Document:
     """Check and keep an uploaded file in ``owner``'s document repository.
 
     :raises TooLarge: over ``max_bytes``. :raises UnsupportedType: not PDF/JPEG/PNG by content.
@@ -33,12 +33,7 @@ def store_upload(owner, doc_type: str, filename: str | None, stream, *, data_dir
     if mime is None:
         raise UnsupportedType("Only PDF, JPEG and PNG files are accepted.", fields={"file": "not a PDF, JPEG or PNG file"})
     digest = hashlib.sha256(content).hexdigest()
-    path = data_dir / "documents" / digest[:2] / digest
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(content)
-        tmp.replace(path)
+    storage.put(document_key(digest), content)
     document = Document(owner_id=owner.id, type=doc_type, filename=(filename or "")[:255] or None, sha256=digest,
                         size=len(content), mime=mime, uploaded_at=clock.now())
     db.session.add(document)
@@ -68,11 +63,17 @@ def owned_documents(owner, refs: list) -> list[tuple[str, Document]]:
     return resolved
 
 
-def document_path(document: Document, data_dir: Path) -> Path:
-    path = data_dir / "documents" / document.sha256[:2] / document.sha256
-    if not path.exists():
-        raise NotFound("The file of this document is missing.")
-    return path
+def document_key(sha256: str) -> str:
+    """Storage key of a document's bytes (the layout the filesystem backend has always used)."""
+    return f"documents/{sha256[:2]}/{sha256}"
+
+
+def document_content(document: Document, storage) -> bytes:
+    """:raises NotFound: the stored file is missing. :raises StorageUnavailable: the store does not answer."""
+    try:
+        return storage.get(document_key(document.sha256))
+    except BlobMissing as exc:
+        raise NotFound("The file of this document is missing.") from exc
 
 
 def find(document_id: int) -> Document | None:

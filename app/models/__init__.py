@@ -16,3 +16,4 @@ from .feedback import Feedback  # noqa: F401
 from .partner import Webhook  # noqa: F401
 from .delegation import Delegation  # noqa: F401
 from .payment import Payment  # noqa: F401
+from .ops import StoredBlob, SchedulerState  # noqa: F401

@@ -1,5 +1,6 @@
 """Applying (citizens for themselves, operators on a citizen's behalf), my applications, an
 application's page, resubmission and the downloads (acknowledgement, documents, certificate)."""
+import io
 import uuid
 from datetime import datetime, time, timezone
 
@@ -11,14 +12,15 @@ from .. import clock
 from ..accounts.mobile import e164
 from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
-from ..errors import DomainError, Invalid, NotFound
+from ..errors import DomainError, Invalid, NotFound, StorageUnavailable
 from ..intake import aadhaar
 from ..intake import operations as intake
 from ..intake import records
-from ..intake.documents import document_path, store_upload
+from ..intake.documents import document_content, store_upload
 from ..intake.complaints import complaints_of
 from ..intake.enquiry import eo_report
 from ..models.application import CHANNELS
+from ..storage import storage_for
 from . import forms, queries
 from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
 from .edge import keep_changes
@@ -102,8 +104,10 @@ def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
         if store_new and upload is not None and upload.filename:
             try:
                 stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
-                                      data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                      storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
                 ids[doc_type] = stored.id
+            except StorageUnavailable:
+                raise   # the whole page says so (web edge), not one field
             except DomainError as exc:  # Invalid, TooLarge, UnsupportedType: shown beside the field
                 errors[f"documents.{doc_type}"] = next(iter(exc.fields.values()), exc.message)
         elif (request.form.get(f"doc.{doc_type}") or "").isdigit():
@@ -244,8 +248,8 @@ def document(ain, document_id):
     link = next((d for d in application.documents if d.document_id == document_id), None)
     if link is None:
         abort(404)
-    path = document_path(link.document, current_app.config["DATA_DIR"])
-    response = send_file(path, mimetype=link.document.mime, as_attachment=False,
+    content = document_content(link.document, storage_for(current_app.config))
+    response = send_file(io.BytesIO(content), mimetype=link.document.mime, as_attachment=False,
                          download_name=link.document.filename or f"{link.type}")
     # Previewed inside the task and application pages (same origin only).
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
@@ -256,12 +260,12 @@ def document(ain, document_id):
 @applicant_bp.get("/applications/<ain>/certificate.pdf")
 @page_access(AUTHENTICATED)
 def certificate(ain):
-    from ..certificates.operations import certificate_file
+    from ..certificates.operations import certificate_pdf
     application = _visible(ain)
     found = queries.certificate_of(application)
     if found is None:
         raise NotFound(_("No certificate has been issued for this application yet."))
-    return send_file(certificate_file(current_app.config, found), mimetype="application/pdf",
+    return send_file(io.BytesIO(certificate_pdf(current_app.config, found)), mimetype="application/pdf",
                      download_name=f"certificate-{found.uin}.pdf")
 
 
@@ -308,7 +312,7 @@ def _replacement_documents(application) -> dict[str, str]:
             continue
         try:
             add_document(current_actor(), application.ain, doc["type"], upload.filename, upload.stream,
-                         data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                         storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
         except (Invalid, TooLarge, UnsupportedType) as exc:
             errors[f"documents.{doc['type']}"] = next(iter(exc.fields.values()), exc.message)
     return errors
