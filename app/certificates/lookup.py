@@ -185,11 +185,10 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     if certificate.status == "REVOKED":
         raise Conflict(f"Certificate {certificate.uin} is already revoked.", code="already_revoked")
     certificate.revoke(actor.user, now, reason)
-    hooks.emit("certificate_revoked", certificate=certificate, actor=actor, now=now)
     audit("revoked", "certificate", certificate.uin, actor=actor, remarks=reason.strip(), at=now,
           data={"ain": certificate.application.ain})
     db.session.flush()
-    hooks.emit("certificate_revoked", certificate=certificate, reason=reason.strip(), actor=actor)
+    hooks.emit("certificate_revoked", certificate=certificate, reason=reason.strip(), actor=actor, now=now)
     return certificate
 
 

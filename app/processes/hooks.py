@@ -11,7 +11,7 @@ figure) commits or rolls back with it. Events:
   (``item.assignee``, else the officers of ``item.office`` in ``item.role``) and the target
 - ``task_remarked(application, item, remark)`` — a supervising officer added a remark to a task
 - ``certificate_issued(certificate, application, actor, now)`` — a certificate was issued (DigiLocker push)
-- ``certificate_revoked(certificate, actor, now)`` — a certificate was revoked (DigiLocker push)
+- ``certificate_revoked(certificate, reason, actor, now)`` — a certificate was revoked (applicant told, DigiLocker push)
 """
 from collections import defaultdict
 
