@@ -7,6 +7,8 @@ task's office), ``x-enum-titles`` / ``x-enum-titles-bn`` (labels of enum values)
 """
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .inputs import text_problems
+
 _FORMATS = FormatChecker()
 
 
@@ -29,6 +31,8 @@ def field_errors(schema: dict, data, *, prefix: str = "data") -> dict[str, str]:
             continue
         key = f"{prefix}.{path}" if path else prefix
         errors.setdefault(key, _plain(error))
+    for key, problem in text_problems(data, prefix=f"{prefix}.").items():
+        errors.setdefault(key, problem)
     return errors
 
 

@@ -3,6 +3,7 @@ from flask import jsonify, request, send_file
 
 from ..errors import Invalid
 from ..intake import application_documents as docs
+from ..intake.document_checks import download_name
 from . import api_bp
 from .edge import access, current_actor, page_body, paging, settings
 
@@ -15,7 +16,8 @@ def add_application_document(ain):
         raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
     cfg = settings()
     document = docs.add_document(current_actor(), ain, request.form.get("type", "").strip(), upload.filename,
-                                 upload.stream, data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                 upload.stream, data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                                 daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
     return jsonify(docs.document_api(document)), 201
 
 
@@ -23,8 +25,8 @@ def add_application_document(ain):
 @access()
 def download_application_document(ain, document_id):
     document, path = docs.application_document(current_actor(), ain, document_id, settings()["DATA_DIR"])
-    name = document.filename or f"{document.type}-{document.id}"
-    return send_file(path, mimetype=document.mime, as_attachment=True, download_name=name, max_age=0)
+    return send_file(path, mimetype=document.mime, as_attachment=True, download_name=download_name(document),
+                     max_age=0)
 
 
 @api_bp.get("/documents")

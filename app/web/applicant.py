@@ -10,8 +10,10 @@ from flask_login import current_user
 from .. import clock
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound
+from ..inputs import day_from_text, text_problems
 from ..intake import operations as intake
 from ..intake import records
+from ..intake.document_checks import download_name
 from ..intake.documents import document_path, store_upload
 from ..models.application import CHANNELS
 from . import forms, queries
@@ -54,7 +56,8 @@ def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
         if upload is not None and upload.filename:
             try:
                 stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
-                                      data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                      data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                                      daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
                 ids[doc_type] = stored.id
             except DomainError as exc:  # Invalid, TooLarge, UnsupportedType: shown beside the field
                 errors[f"documents.{doc_type}"] = next(iter(exc.fields.values()), exc.message)
@@ -111,7 +114,9 @@ def apply(key):
         return redirect(url_for("applicant.detail", ain=application.ain))
     from ..formschema import field_errors
     errors.update(field_errors(schema, values))
-    if len(envelope["applicant"]["name"]) < 2:
+    applicant = envelope["applicant"]
+    errors.update(text_problems(applicant, prefix="applicant.", single_line=set(applicant)))
+    if len(applicant["name"]) < 2:
         errors["applicant.name"] = "is required"
     if not envelope["lgd_code"]:
         errors["location.lgd_code"] = "is required"
@@ -190,8 +195,9 @@ def document(ain, document_id):
     if link is None:
         abort(404)
     path = document_path(link.document, current_app.config["DATA_DIR"])
-    return send_file(path, mimetype=link.document.mime, as_attachment=False,
-                     download_name=link.document.filename or f"{link.type}")
+    # Always a download under a generated name: an upload is never opened as a page of this site.
+    return send_file(path, mimetype=link.document.mime, as_attachment=True,
+                     download_name=download_name(link.document))
 
 
 @applicant_bp.get("/applications/<ain>/certificate.pdf")
@@ -240,7 +246,7 @@ def _replacement_documents(application) -> dict[str, str]:
 
     :returns: field errors by ``documents.<type>``; a refused file leaves the rest to be rolled back.
     """
-    from ..errors import TooLarge, UnsupportedType
+    from ..errors import TooLarge, TooMany, UnsupportedType
     from ..intake.application_documents import add_document
     cfg, errors = current_app.config, {}
     for doc in application.service.documents or []:
@@ -249,8 +255,9 @@ def _replacement_documents(application) -> dict[str, str]:
             continue
         try:
             add_document(current_actor(), application.ain, doc["type"], upload.filename, upload.stream,
-                         data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
-        except (Invalid, TooLarge, UnsupportedType) as exc:
+                         data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                         daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
+        except (Invalid, TooLarge, TooMany, UnsupportedType) as exc:
             errors[f"documents.{doc['type']}"] = next(iter(exc.fields.values()), exc.message)
     return errors
 
@@ -262,10 +269,7 @@ def my_applications():
     day = None
     day_text = request.args.get("day", "")
     if actor.has_role("OPERATOR"):
-        try:
-            chosen = datetime.strptime(day_text, "%Y-%m-%d").date() if day_text else clock.now().astimezone(IST).date()
-        except ValueError:
-            chosen = clock.now().astimezone(IST).date()
+        chosen = day_from_text(day_text) if day_text else clock.now().astimezone(IST).date()
         day_text = chosen.isoformat()
         day = datetime.combine(chosen, time(0), IST).astimezone(timezone.utc)
     items, total = queries.my_applications(actor, day=day, per_page=200)
