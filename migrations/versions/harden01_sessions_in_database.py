@@ -1,7 +1,7 @@
 """logins as rows: page sessions beside bearer tokens, with an idle clock
 
 Revision ID: harden01
-Revises: 35020a98e204
+Revises: lead01
 Create Date: 2026-12-03 06:00:00
 
 """
@@ -12,7 +12,7 @@ import app.models.types
 
 
 revision = 'harden01'
-down_revision = '35020a98e204'
+down_revision = 'lead01'
 branch_labels = None
 depends_on = None
 
