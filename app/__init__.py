@@ -23,6 +23,8 @@ def create_app(config=None) -> Flask:
     else:
         settings = config
     app.config.from_object(settings)
+    from . import transport
+    transport.init_app(app)
     # Forms are JSON Schemas whose property order is the order fields are shown in: never sort keys
     # (Flask's JSON provider sorts by default, in jsonify and in the |tojson of studio pages).
     app.json.sort_keys = False

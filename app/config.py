@@ -43,6 +43,12 @@ class Config:
         #: All the documents of one application together (the apply page posts them at once).
         self.MAX_APPLICATION_UPLOAD_BYTES = _int("PRAVAH_MAX_APPLICATION_UPLOAD_BYTES", 20 * 1024 * 1024)
         self.MAX_CONTENT_LENGTH = max(self.MAX_UPLOAD_BYTES, self.MAX_APPLICATION_UPLOAD_BYTES) + 256 * 1024
+        #: JSON bodies above this are refused with 413 (uploads are multipart and use MAX_UPLOAD_BYTES).
+        self.MAX_JSON_BYTES = _int("PRAVAH_MAX_JSON_BYTES", 256 * 1024)
+        #: How many reverse proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
+        self.TRUSTED_PROXIES = _int("PRAVAH_TRUSTED_PROXIES", 0)
+        self.HSTS_SECONDS = _int("PRAVAH_HSTS_SECONDS", 31536000)
+        self._session_settings()
         self.MODEL_DIRS = {kind: ROOT / kind for kind in ("bpmn", "dmn", "forms", "certificate_templates")}
         #: Argon2id cost: (time cost, memory KiB); the library's defaults in production.
         self.PASSWORD_HASH_COST = (3, 65536)
@@ -66,6 +72,19 @@ class Config:
         self.TIMER_OVERDUE_SECONDS = _int("PRAVAH_TIMER_OVERDUE_SECONDS", 300)
         #: ``json`` (one object per line, with the request id) or ``text``; json in production.
         self.LOG_FORMAT = env("PRAVAH_LOG_FORMAT") or ("json" if self.ENV_NAME == "production" else "text")
+
+    def _session_settings(self) -> None:
+        """Session and token lifetimes (docs/security.md): staff (any posting) shorter than citizens."""
+        #: Minutes without a request after which a page session or login token ends.
+        self.SESSION_IDLE_MINUTES = {"staff": _int("PRAVAH_STAFF_IDLE_MINUTES", 30),
+                                     "citizen": _int("PRAVAH_CITIZEN_IDLE_MINUTES", 120)}
+        #: Hours after login after which a session or token ends however active it is.
+        self.SESSION_MAX_HOURS = {"staff": _int("PRAVAH_STAFF_SESSION_HOURS", 10),
+                                  "citizen": _int("PRAVAH_CITIZEN_SESSION_HOURS", 24)}
+        #: Public lookups (track, certificate lookup, verify; pages and API) per client address per minute.
+        self.PUBLIC_LOOKUPS_PER_MINUTE = _int("PRAVAH_PUBLIC_LOOKUPS_PER_MINUTE", 600)
+        #: Documents one user may upload per day (IST calendar day).
+        self.DAILY_UPLOAD_QUOTA = _int("PRAVAH_DAILY_UPLOAD_QUOTA", 200)
 
     def _certificate_settings(self) -> None:
         """Signing and QR settings (docs/certificates.md). ``SIGNING_KEYS_DIR`` None = ``<DATA_DIR>/keys``."""

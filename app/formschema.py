@@ -9,6 +9,8 @@ enquiry officer's report).
 """
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .inputs import text_problems
+
 _FORMATS = FormatChecker()
 
 
@@ -31,6 +33,8 @@ def field_errors(schema: dict, data, *, prefix: str = "data") -> dict[str, str]:
             continue
         key = f"{prefix}.{path}" if path else prefix
         errors.setdefault(key, _plain(error))
+    for key, problem in text_problems(data, prefix=f"{prefix}.").items():
+        errors.setdefault(key, problem)
     return errors
 
 

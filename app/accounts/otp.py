@@ -81,7 +81,8 @@ def spend_attempt(raw_mobile, code) -> tuple[str, list]:
     return mobile, [tuple(r) for r in rows]
 
 
-def verify_code(mobile: str, code: str, candidates: list, *, secret: str, token_hours: int):
+def verify_code(mobile: str, code: str, candidates: list, *, secret: str, token_hours: int | None,
+                policy=None, kind: str = "api"):
     """Check the code against the candidates :func:`spend_attempt` returned; log the citizen in.
 
     The citizen account is created on the first login and bound to the number (``verified_mobile``);
@@ -104,7 +105,7 @@ def verify_code(mobile: str, code: str, candidates: list, *, secret: str, token_
     user = citizen_for(mobile, now)
     if not user.active:
         raise Unauthorized(_WRONG, code="bad_otp")
-    raw, token = issue_token(user, token_hours)
+    raw, token = issue_token(user, token_hours, policy=policy, kind=kind)
     return raw, token, user
 
 

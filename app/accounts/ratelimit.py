@@ -35,6 +35,13 @@ def hit(bucket: str, subject: str, *, limit: int, window_seconds: int, enabled: 
                       retry_after=max(retry, 1))
 
 
+def public_lookup(bucket: str, address: str | None, config) -> None:
+    """Count one public lookup (track, certificate lookup, verify — page or API) of a client address:
+    ``PUBLIC_LOOKUPS_PER_MINUTE`` per address per minute, generous because kiosks share one."""
+    hit(bucket, address or "?", limit=config["PUBLIC_LOOKUPS_PER_MINUTE"], window_seconds=60,
+        enabled=config.get("RATELIMIT_ENABLED", True))
+
+
 def purge_expired() -> int:
     """Delete finished windows (run from the scheduler)."""
     return db.session.execute(delete(RateLimitWindow).where(RateLimitWindow.expires_at < clock.now())).rowcount

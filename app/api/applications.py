@@ -2,6 +2,7 @@
 from flask import jsonify, request
 
 from .. import clock
+from ..accounts import ratelimit
 from ..errors import Invalid, NotFound
 from ..intake import ain as ain_codes
 from ..intake import operations as intake
@@ -23,7 +24,8 @@ def upload_document():
         raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
     cfg = settings()
     document = store_upload(current_actor().user, request.form.get("type", "").strip(), upload.filename,
-                            upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                            upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                            daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
     return jsonify({"id": document.id, "type": document.type, "sha256": document.sha256,
                     "size": document.size}), 201
 
@@ -83,6 +85,7 @@ def resubmit(ain):
 @api_bp.get("/track/<ain>")
 @access(PUBLIC)
 def track(ain):
+    ratelimit.public_lookup("track-ip", request.remote_addr, settings())
     application = records.find_by_ain(ain)
     if application is None:
         hint = ("Check the AIN: its last character does not match (a mistyped or swapped character?)."

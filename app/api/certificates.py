@@ -4,6 +4,7 @@ import io
 from flask import jsonify, request, send_file
 
 from .. import clock
+from ..accounts import ratelimit
 from ..certificates import lookup
 from ..errors import Invalid, NotFound
 from ..intake import records
@@ -29,6 +30,7 @@ def acknowledgement(ain):
 @api_bp.get("/certificates/<uin>")
 @access(PUBLIC)
 def certificate(uin):
+    ratelimit.public_lookup("verify-ip", request.remote_addr, settings())
     return jsonify(lookup.public_record(lookup.get(uin), settings()))
 
 
@@ -42,6 +44,7 @@ def certificate_pdf(uin):
 @api_bp.post("/certificates/verify")
 @access(PUBLIC)
 def verify_upload():
+    ratelimit.public_lookup("verify-ip", request.remote_addr, settings())
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("Attach the certificate PDF as multipart field 'file'.", fields={"file": "is required"})

@@ -6,6 +6,7 @@ from flask import jsonify, request, send_file
 from ..errors import Invalid
 from ..intake import application_documents as docs
 from ..storage import storage_for
+from ..intake.document_checks import download_name
 from . import api_bp
 from .edge import access, current_actor, page_body, paging, settings
 
@@ -18,7 +19,8 @@ def add_application_document(ain):
         raise Invalid("Attach the file as multipart field 'file'.", fields={"file": "is required"})
     cfg = settings()
     document = docs.add_document(current_actor(), ain, request.form.get("type", "").strip(), upload.filename,
-                                 upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                 upload.stream, storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                            daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
     return jsonify(docs.document_api(document)), 201
 
 
@@ -26,8 +28,8 @@ def add_application_document(ain):
 @access()
 def download_application_document(ain, document_id):
     document, content = docs.application_document(current_actor(), ain, document_id, storage_for(settings()))
-    name = document.filename or f"{document.type}-{document.id}"
-    return send_file(io.BytesIO(content), mimetype=document.mime, as_attachment=True, download_name=name, max_age=0)
+    return send_file(io.BytesIO(content), mimetype=document.mime, as_attachment=True,
+                     download_name=download_name(document), max_age=0)
 
 
 @api_bp.get("/documents")

@@ -6,12 +6,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.actor import Actor
-from ..accounts.tokens import resolve_bearer
+from ..accounts.tokens import SessionPolicy, resolve_bearer
 from ..errors import DomainError, Forbidden, Invalid, Unauthorized
 from ..extensions import db
+from ..inputs import MAX_PAGE
 from . import api_bp
 
 PUBLIC = "public"
+
 AUTHENTICATED = "authenticated"
 
 
@@ -34,12 +36,19 @@ def current_actor() -> Actor:
     if "actor" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
-        found = resolve_bearer(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
+        found = (resolve_bearer(raw.strip(), SessionPolicy.from_config(current_app.config))
+                 if scheme.lower() == "bearer" and raw.strip() else None)
         if found is None:
             raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
-        user, channel = found
+        user, channel, g.login_id = found
         g.actor = Actor(user=user, channel=channel, ip=request.remote_addr)
     return g.actor
+
+
+def current_login_id() -> int | None:
+    """The id of the login token this request came with (``None`` for a partner API key)."""
+    current_actor()
+    return g.get("login_id")
 
 
 def json_body() -> dict:
@@ -55,7 +64,9 @@ def paging() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 50))
     except ValueError:
         raise Invalid("page and per_page must be numbers.", fields={"page": "must be a number"}) from None
-    if page < 1 or not 1 <= per_page <= 200:
+    if not 1 <= page <= MAX_PAGE:
+        raise Invalid(f"page is 1 to {MAX_PAGE}.", fields={"page": f"1 to {MAX_PAGE}"})
+    if not 1 <= per_page <= 200:
         raise Invalid("page starts at 1; per_page is 1 to 200.", fields={"per_page": "1 to 200"})
     return page, per_page
 

@@ -4,6 +4,7 @@ from flask import current_app, jsonify, request
 from .. import clock
 from ..accounts import otp, ratelimit
 from ..accounts.operations import user_api
+from ..accounts.tokens import SessionPolicy
 from ..errors import Invalid
 from . import api_bp
 from .edge import PUBLIC, access, json_body
@@ -47,5 +48,6 @@ def otp_verify():
     _limit(VERIFY_LIMITS, body.get("mobile"))
     mobile, candidates = otp.spend_attempt(body.get("mobile"), body.get("otp"))
     raw, token_row, user = otp.verify_code(mobile, body["otp"], candidates, secret=current_app.config["SECRET_KEY"],
-                                           token_hours=current_app.config["TOKEN_HOURS"])
+                                           token_hours=current_app.config["TOKEN_HOURS"],
+                                           policy=SessionPolicy.from_config(current_app.config))
     return jsonify({"token": raw, "expires_at": clock.iso(token_row.expires_at), "user": user_api(user)})

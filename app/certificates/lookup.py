@@ -13,6 +13,7 @@ from .. import clock
 from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound, UnsupportedType
 from ..extensions import db
+from ..inputs import check_text
 from ..intake import records
 from ..models import Certificate
 from ..processes import hooks
@@ -182,6 +183,7 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
         raise Invalid("Give the reason for the revocation.", fields={"reason": "is required"})
     if len(reason) > 2000:
         raise Invalid("The reason is too long (2000 characters at most).", fields={"reason": "too long"})
+    check_text("reason", reason)
     if certificate.status == "REVOKED":
         raise Conflict(f"Certificate {certificate.uin} is already revoked.", code="already_revoked")
     certificate.revoke(actor.user, now, reason)

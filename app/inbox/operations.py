@@ -7,6 +7,7 @@ from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
+from ..inputs import text_problem
 from ..models import Application, Posting, User, WorkItem
 from ..processes import runner, store
 from ..sla import escalations
@@ -124,6 +125,8 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
         value = body.get(text_field)
         if value is not None and (not isinstance(value, str) or len(value) > 2000):
             errors[text_field] = "must be text of at most 2000 characters"
+        elif isinstance(value, str) and text_problem(value, multiline=True):
+            errors[text_field] = text_problem(value, multiline=True)
     for needed in action.get("requires", []):
         value = data.get(needed[5:]) if needed.startswith("data.") else body.get(needed)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):

@@ -19,7 +19,7 @@ def is_acting_officer(actor, application) -> bool:
 
 
 def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *, storage,
-                 max_bytes: int) -> Document:
+                 max_bytes: int, daily_quota: int | None = None) -> Document:
     """Attach a new file to an application: its submitter, its applicant or the officer acting on it.
 
     The permission is checked before the file is read, so a refused upload leaves nothing behind.
@@ -29,7 +29,8 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
         raise NotFound("There is no such application that you may see.")
     if not (is_applicant_side(actor, application) or is_acting_officer(actor, application)):
         raise Forbidden("Only the applicant, the submitter or the officer now acting on it may add documents.")
-    document = store_upload(actor.user, doc_type, filename, stream, storage=storage, max_bytes=max_bytes)
+    document = store_upload(actor.user, doc_type, filename, stream, storage=storage, max_bytes=max_bytes,
+                            daily_quota=daily_quota)
     db.session.add(ApplicationDocument(application_id=application.id, document_id=document.id, type=document.type,
                                        added_at=clock.now(), added_by_id=actor.id))
     db.session.flush()

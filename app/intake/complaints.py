@@ -5,6 +5,7 @@ from .. import clock
 from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..inputs import check_text
 from ..models import Complaint, Office
 from .records import can_view, find_by_ain, is_applicant_side
 
@@ -21,6 +22,7 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
     if not isinstance(text, str) or not 10 <= len(text.strip()) <= 4000:
         raise Invalid("Describe the complaint in 10 to 4000 characters.",
                       fields={"text": "is required (10–4000 characters)"})
+    check_text("text", text)
     application = find_by_ain(ain)
     if application is None or not can_view(actor, application):
         raise NotFound("There is no such application of yours.")

@@ -6,8 +6,10 @@ from sqlalchemy import select
 from .. import clock
 from ..errors import Invalid, NotFound, TooLarge, UnsupportedType
 from ..extensions import db
+from ..inputs import is_db_id
 from ..models import Document
 from ..storage import BlobMissing
+from .document_checks import check_quota, download_name, refuse_active_pdf
 
 #: Leading bytes of the only file types we accept.
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
@@ -17,11 +19,15 @@ def sniff(head: bytes) -> str | None:
     return next((mime for magic, mime in _MAGIC if head.startswith(magic)), None)
 
 
-def store_upload(owner, doc_type: str, filename: str | None, stream, *, storage, max_bytes: int) -> Document:
-    """Check and keep an uploaded file in ``owner``'s document repository.
+def store_upload(owner, doc_type: str, filename: str | None, stream, *, storage, max_bytes: int,
+                 daily_quota: int | None = None) -> Document:
+    """Check and keep an uploaded file in ``owner``'s document repository, under a generated name.
 
+    :param filename: the uploader's name for the file; ignored (never stored or served).
     :raises TooLarge: over ``max_bytes``. :raises UnsupportedType: not PDF/JPEG/PNG by content.
+    :raises Invalid: a PDF with active content. :raises TooMany: over ``daily_quota`` today.
     """
+    check_quota(owner, daily_quota)
     if not doc_type or len(doc_type) > 60:
         raise Invalid("Say what kind of document this is.", fields={"type": "is required"})
     content = stream.read(max_bytes + 1)
@@ -32,12 +38,15 @@ def store_upload(owner, doc_type: str, filename: str | None, stream, *, storage,
     mime = sniff(content[:16])
     if mime is None:
         raise UnsupportedType("Only PDF, JPEG and PNG files are accepted.", fields={"file": "not a PDF, JPEG or PNG file"})
+    if mime == "application/pdf":
+        refuse_active_pdf(content)
     digest = hashlib.sha256(content).hexdigest()
     storage.put(document_key(digest), content)
-    document = Document(owner_id=owner.id, type=doc_type, filename=(filename or "")[:255] or None, sha256=digest,
+    document = Document(owner_id=owner.id, type=doc_type, filename=None, sha256=digest,
                         size=len(content), mime=mime, uploaded_at=clock.now())
     db.session.add(document)
     db.session.flush()
+    document.filename = download_name(document)
     return document
 
 
@@ -50,7 +59,7 @@ def owned_documents(owner, refs: list) -> list[tuple[str, Document]]:
         if not isinstance(ref, dict) or set(ref) - {"type", "id"} or "id" not in ref:
             errors[f"documents.{index}"] = "must be {type, id}"
             continue
-        document = db.session.get(Document, ref["id"]) if isinstance(ref["id"], int) else None
+        document = db.session.get(Document, ref["id"]) if is_db_id(ref["id"]) else None
         if document is None or document.owner_id != owner.id:
             errors[f"documents.{index}.id"] = "no such document in your uploads"
             continue

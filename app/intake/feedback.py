@@ -6,6 +6,7 @@ from .. import clock
 from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..inputs import text_problem
 from ..models import Application, Feedback
 from .records import can_view, find_by_ain, is_applicant_side
 
@@ -28,6 +29,8 @@ def _checked(payload) -> tuple[int, str | None]:
         comment = comment.strip() or None
         if comment and len(comment) > MAX_COMMENT:
             errors["comment"] = f"must be at most {MAX_COMMENT} characters"
+        elif comment and text_problem(comment, multiline=True):
+            errors["comment"] = text_problem(comment, multiline=True)
     if errors:
         raise Invalid("Please check the rating and the comment.", fields=errors)
     return rating, comment

@@ -7,6 +7,7 @@ from ..audit.operations import record as audit
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..formschema import field_errors
+from ..inputs import text_problems
 from ..models import Application, ApplicationDocument, Location, Service
 from ..models.application import CHANNELS
 from ..processes import runner
@@ -113,6 +114,9 @@ def _check_envelope(actor, payload):
         name = applicant.get("name")
         if not isinstance(name, str) or not 2 <= len(name.strip()) <= 200:
             errors["applicant.name"] = "is required (2–200 characters)"
+        for key, problem in text_problems({k: v for k, v in applicant.items() if k in _APPLICANT},
+                                          prefix="applicant.", single_line=_APPLICANT).items():
+            errors.setdefault(key, problem)
         mobile = applicant.get("mobile")
         if mobile is not None and (not isinstance(mobile, str) or not _valid_mobile(mobile)):
             errors["applicant.mobile"] = "must be a 10-digit Indian mobile number"
@@ -180,6 +184,7 @@ def resubmit(actor, ain: str, payload: dict, settings) -> Application:
     form_schema = application.instance.version.forms.get(application.service.key)
     data = payload.get("data")
     errors = field_errors(form_schema, data) if form_schema else {}
+    errors.update(text_problems({"remarks": payload.get("remarks")}))
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)
     runner.resubmit(application, actor, data, payload.get("remarks"), settings)

@@ -12,6 +12,7 @@ from .. import clock, engine
 from ..audit.operations import record as audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..inputs import check_text
 from ..models import Application, WorkItem
 from ..processes import store
 from ..processes.context import ProcessContext
@@ -37,6 +38,7 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
     remarks = payload.get("remarks")
     if not isinstance(remarks, str) or not remarks.strip() or len(remarks) > 2000:
         raise Invalid("Say why you are recalling the application.", fields={"remarks": "is required (at most 2000 characters)"})
+    check_text("remarks", remarks)
     application = find_by_ain(ain)
     if application is None or not can_view(actor, application):
         raise NotFound("There is no such application that you may see.")

@@ -83,15 +83,24 @@ class Posting(db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token issued at login; only its sha256 is stored."""
+    """A login: a bearer token (``api``) or a page session (``web``); only its sha256 is stored.
+
+    The row is the session: deleting it (logout, revocation, password change) ends it on every
+    worker and host at once.
+    """
 
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    #: ``api`` (Authorization: Bearer) or ``web`` (held in the signed session cookie).
+    kind: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The absolute end: login time + the role's maximum (never extended).
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: Last request seen (refreshed at most once a minute); the idle timeout counts from here.
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user = relationship("User")
 

@@ -24,6 +24,7 @@ from .. import clock, engine
 from ..audit.operations import record as audit
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
+from ..inputs import MAX_INT
 from ..models import ProcessVersion, Service
 from ..models.people import ROLES
 from . import import_advice, published_sla, work_lands
@@ -288,6 +289,8 @@ def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = 
 
 
 def get_version(service_key: str, number: int) -> ProcessVersion:
+    if not isinstance(number, int) or not 1 <= number <= MAX_INT:  # version is an INTEGER column
+        raise NotFound(f"There is no version {number} of the process '{service_key}'.")
     version = db.session.scalar(select(ProcessVersion).where(
         ProcessVersion.process_key == service_key, ProcessVersion.version == number))
     if version is None:

@@ -9,8 +9,8 @@ from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..extensions import babel, csrf, db, login_manager
-from . import edge, i18n
+from ..extensions import babel, csrf, login_manager
+from . import access, edge, i18n
 
 
 def init_web(app) -> None:
@@ -30,7 +30,7 @@ def init_web(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.login_message = None
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(access.load_page_user)
 
     from ..api import api_bp
     csrf.exempt(api_bp)
@@ -59,15 +59,6 @@ def init_web(app) -> None:
                                  display_name=i18n.display_name)
     app.jinja_env.globals.update(lang=i18n.lang, LANGUAGES=i18n.LANGUAGES)
     app.context_processor(_navigation)
-
-
-def _load_user(user_id: str):
-    from ..models import User
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-    return user if user is not None and user.active else None
 
 
 def _not_found(exc):

@@ -13,9 +13,11 @@ from ..accounts.mobile import e164
 from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound, StorageUnavailable
+from ..inputs import day_from_text, text_problems
 from ..intake import aadhaar
 from ..intake import operations as intake
 from ..intake import records
+from ..intake.document_checks import download_name
 from ..intake.documents import document_content, store_upload
 from ..intake.complaints import complaints_of
 from ..intake.enquiry import eo_report
@@ -104,7 +106,8 @@ def _documents(service, actor) -> tuple[dict[str, int], dict[str, str]]:
         if store_new and upload is not None and upload.filename:
             try:
                 stored = store_upload(actor.user, doc_type, upload.filename, upload.stream,
-                                      storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
+                                      storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                                      daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
                 ids[doc_type] = stored.id
             except StorageUnavailable:
                 raise   # the whole page says so (web edge), not one field
@@ -164,7 +167,9 @@ def apply(key):
         return redirect(url_for("applicant.detail", ain=application.ain))
     from ..formschema import field_errors
     errors.update(field_errors(schema, values))
-    if len(envelope["applicant"]["name"]) < 2:
+    applicant = envelope["applicant"]
+    errors.update(text_problems(applicant, prefix="applicant.", single_line=set(applicant)))
+    if len(applicant["name"]) < 2:
         errors["applicant.name"] = "is required"
     # the checks intake makes at submission, here at review so the field is marked at once
     if envelope["applicant"].get("aadhaar") and aadhaar.normalise(envelope["applicant"]["aadhaar"]) is None:
@@ -249,12 +254,10 @@ def document(ain, document_id):
     if link is None:
         abort(404)
     content = document_content(link.document, storage_for(current_app.config))
-    response = send_file(io.BytesIO(content), mimetype=link.document.mime, as_attachment=False,
-                         download_name=link.document.filename or f"{link.type}")
-    # Previewed inside the task and application pages (same origin only).
-    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    # Always a download under a generated name: an upload is never opened as a page of this site.
+    # (Images still show in an <img> on the task page; a PDF preview opens the download.)
+    return send_file(io.BytesIO(content), mimetype=link.document.mime, as_attachment=True,
+                     download_name=download_name(link.document))
 
 
 @applicant_bp.get("/applications/<ain>/certificate.pdf")
@@ -303,7 +306,7 @@ def _replacement_documents(application) -> dict[str, str]:
 
     :returns: field errors by ``documents.<type>``; a refused file leaves the rest to be rolled back.
     """
-    from ..errors import TooLarge, UnsupportedType
+    from ..errors import TooLarge, TooMany, UnsupportedType
     from ..intake.application_documents import add_document
     cfg, errors = current_app.config, {}
     for doc in application.service.documents or []:
@@ -312,8 +315,9 @@ def _replacement_documents(application) -> dict[str, str]:
             continue
         try:
             add_document(current_actor(), application.ain, doc["type"], upload.filename, upload.stream,
-                         storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"])
-        except (Invalid, TooLarge, UnsupportedType) as exc:
+                         storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                         daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
+        except (Invalid, TooLarge, TooMany, UnsupportedType) as exc:
             errors[f"documents.{doc['type']}"] = next(iter(exc.fields.values()), exc.message)
     return errors
 
@@ -325,10 +329,7 @@ def my_applications():
     day = None
     day_text = request.args.get("day", "")
     if actor.has_role("OPERATOR"):
-        try:
-            chosen = datetime.strptime(day_text, "%Y-%m-%d").date() if day_text else clock.now().astimezone(IST).date()
-        except ValueError:
-            chosen = clock.now().astimezone(IST).date()
+        chosen = day_from_text(day_text) if day_text else clock.now().astimezone(IST).date()
         day_text = chosen.isoformat()
         day = datetime.combine(chosen, time(0), IST).astimezone(timezone.utc)
     items, total = queries.my_applications(actor, day=day, per_page=200)

@@ -5,14 +5,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from ..accounts import ratelimit
-from ..accounts.passwords import check_password
+from ..accounts import operations as accounts
+from ..accounts.tokens import SessionPolicy, issue_token
 from ..errors import TooMany
-from ..extensions import db
-from ..models import User
-from .access import AUTHENTICATED, PUBLIC, page_access
+from .access import AUTHENTICATED, PUBLIC, end_page_session, page_access
 from .i18n import LANGUAGES
 
 auth_bp = Blueprint("auth", __name__)
@@ -28,12 +26,14 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password; ``None`` otherwise (same cost either way)."""
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if not check_password(user.password_hash if user else None, password) or not user.active:
-        return None
-    return user
+def start_page_session(user) -> None:
+    """Log ``user`` in on this browser: a new server-side session row, its secret in the signed cookie."""
+    end_page_session()  # logging in again on this browser replaces its session, never leaves it behind
+    raw, _token = issue_token(user, None, policy=SessionPolicy.from_config(current_app.config), kind="web")
+    session.clear()
+    session["sid"] = raw
+    login_user(user)
+    session["lang"] = user.language
 
 
 def home_for(user) -> str:
@@ -56,17 +56,16 @@ def login():
         enabled = current_app.config.get("RATELIMIT_ENABLED", True)
         try:
             ratelimit.hit("login-ip", request.remote_addr or "?", limit=30, window_seconds=300, enabled=enabled)
-            ratelimit.hit("login-user", username.lower()[:80], limit=10, window_seconds=300, enabled=enabled)
+            ratelimit.hit("login-user", accounts.normalise_username(username)[:80], limit=10, window_seconds=300,
+                          enabled=enabled)
         except TooMany:
             return render_template("auth/login.html", error=_("Too many attempts. Please wait a few minutes."),
                                    username=username), 429
-        user = authenticate(username, password) if username and password else None
+        user = accounts.authenticate(username, password) if username and password else None
         if user is None:
             error = _("The username or password is not correct.")
         else:
-            session.clear()
-            login_user(user)
-            session["lang"] = user.language
+            start_page_session(user)
             return redirect(safe_next(request.args.get("next"), home_for(user)))
     return render_template("auth/login.html", error=error, username=username), 401 if error else 200
 
@@ -75,6 +74,7 @@ def login():
 @page_access(AUTHENTICATED)
 def logout():
     lang = session.get("lang")
+    end_page_session()
     logout_user()
     session.clear()
     if lang:
@@ -126,7 +126,8 @@ def otp_login():
             _otp_limit(_OTP_VERIFY_LIMITS, mobile)
             checked, candidates = otp.spend_attempt(mobile, request.form.get("otp", "").strip())
             _raw, _token, user = otp.verify_code(checked, request.form.get("otp", "").strip(), candidates,
-                                                 secret=current_app.config["SECRET_KEY"], token_hours=1)
+                                                 secret=current_app.config["SECRET_KEY"], token_hours=None,
+                                                 policy=SessionPolicy.from_config(current_app.config), kind="web")
         except TooMany:
             error, status = _("Too many attempts. Please wait a few minutes."), 429
         except DomainError as exc:
@@ -134,7 +135,9 @@ def otp_login():
                              _("Give a 10-digit Indian mobile number.") if step == "mobile" else
                              _("The code is the 6 digits you received.")), exc.status
         else:
+            end_page_session()
             session.clear()
+            session["sid"] = _raw
             login_user(user)
             session["lang"] = user.language
             return redirect(safe_next(request.args.get("next"), url_for("applicant.my_applications")))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from .. import clock
 from ..certificates import lookup
 from ..errors import Conflict, Invalid
+from ..inputs import page_number
 from ..intake import complaints as complaint_ops
 from . import queries
 from .access import current_actor, page_access
@@ -20,10 +21,7 @@ PER_PAGE = 50
 @page_access(roles=("DM", "SDO"))
 def complaints():
     """Complaints on rejected applications of the districts (DM) and subdivisions (SDO) I serve."""
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page"))
     items, total = complaint_ops.list_complaints(current_actor(), page, PER_PAGE)
     next_url = url_for("district.complaints", page=page + 1) if total > page * PER_PAGE else None
     prev_url = url_for("district.complaints", page=page - 1) if page > 1 else None

@@ -68,7 +68,7 @@ def parse(schema: dict, form, *, prefix: str = "data") -> dict:
             continue
         raw = raw.strip()
         if kind == "integer":
-            data[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+            data[name] = int(raw) if raw.lstrip("-").isdigit() and len(raw) <= 18 else raw
         elif kind == "number":
             try:
                 data[name] = float(raw)

@@ -104,9 +104,15 @@ def field_message(message: str) -> str:
         "is required (at most 2000 characters)": _("is required (at most 2000 characters)"),
         "too long": _("is too long (at most 2000 characters)"),
         "must be a date YYYY-MM-DD": _("must be a valid date"),
+        "contains active content (JavaScript, launch actions or embedded files)":
+            _("PDFs with JavaScript, launch actions or attached files are not accepted"),
+        "cannot be read as PDF": _("this PDF cannot be read; save or print it again as PDF"),
+        "daily upload limit reached": _("you have reached today's upload limit; please try again tomorrow"),
     }
     if message in fixed:
         return fixed[message]
+    if message.startswith("must not contain"):
+        return _("must not contain control or direction-changing characters")
     if message.startswith("must be one of"):
         return _("choose one of the options")
     if message.startswith("is required to "):

@@ -12,6 +12,7 @@ from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
 from ..inbox.reassign import may_reassign
+from ..inputs import page_number
 from ..intake import records
 from ..intake.application_documents import add_document
 from ..intake.enquiry import eo_report
@@ -42,10 +43,7 @@ def inbox():
     actor = current_actor()
     service, step = request.args.get("service") or None, request.args.get("step") or None
     overdue = request.args.get("overdue") == "1"
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page"))
     items, total = queries.inbox(actor, service=service, task_key=step, overdue=overdue, page=page, per_page=50)
     services, steps = queries.inbox_choices(actor)
     next_url = (url_for("officer.inbox", **{**request.args.to_dict(), "page": page + 1})

@@ -18,8 +18,7 @@ public_bp = Blueprint("public", __name__)
 
 def _limit(bucket: str) -> None:
     """Tracking and verifying are rate-limited per address (generous: kiosks share one)."""
-    ratelimit.hit(bucket, request.remote_addr or "?", limit=600, window_seconds=60,
-                  enabled=current_app.config.get("RATELIMIT_ENABLED", True))
+    ratelimit.public_lookup(bucket, request.remote_addr, current_app.config)
 
 
 @public_bp.get("/")

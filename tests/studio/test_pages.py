@@ -122,6 +122,8 @@ def test_heatmap_age_and_overdue_follow_the_app_clock(app, api, login):
     client = login("analyst.state")
     assert client.get(f"/studio/{KEY}/heatmap.json").get_json()["tasks"]["verify_documents"]["overdue"] == 0
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=11), tick=False):
+        client = app.test_client()  # the session of 11 days ago has timed out (docs/security.md)
+        assert client.post("/login", data={"username": "analyst.state", "password": DEMO_PASSWORD}).status_code == 302
         row = client.get(f"/studio/{KEY}/heatmap.json").get_json()["tasks"]["verify_documents"]
     assert row["overdue"] == 1 and row["open"] == 2
     assert row["oldest_seconds"] >= 11 * 86400 - 60
