@@ -7,7 +7,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts.actor import Actor
 from ..accounts.tokens import resolve_bearer
-from ..errors import DomainError, Forbidden, Invalid, Unauthorized
+from .. import policy
+from ..errors import DomainError, Invalid, Unauthorized
 from ..extensions import db
 from . import api_bp
 
@@ -16,14 +17,19 @@ AUTHENTICATED = "authenticated"
 
 
 def access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
-    """Declare and enforce who may call a route: ``public``, any authenticated actor, or ``roles``."""
+    """Declare and enforce who may call a route: ``public``, any authenticated actor, or ``roles``.
+
+    The decision is the policy's (``app.policy``); handlers then check the object they load.
+    """
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if rule != PUBLIC:
                 actor = current_actor()
-                if roles and not actor.has_role(*roles) and not (actor.channel and "APIKEY" in roles):
-                    raise Forbidden("Your role may not do this.")
+                if roles:
+                    policy.require_role(actor, roles)
+                else:
+                    policy.require_authenticated(actor)
             return view(*args, **kwargs)
         wrapper.access_rule = (rule, roles)
         return wrapper

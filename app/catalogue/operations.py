@@ -4,9 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .. import formschema
+from .. import formschema, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Department, Location, Service
 from ..processes import published_sla
@@ -123,8 +123,7 @@ def create_service(actor, body: dict) -> Service:
     :raises Invalid: bad or unknown fields; :raises Conflict: the key, or the code within the
         department, is taken.
     """
-    if not actor.has_role("ADMIN", "ANALYST"):
-        raise Forbidden("Only an administrator or a process analyst may add a service.")
+    policy.require_role(actor, policy.CATALOGUE_EDITORS, "Only an administrator or a process analyst may add a service.")
     errors = formschema.field_errors(SERVICE_SCHEMA, body, prefix="body")
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)

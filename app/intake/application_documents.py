@@ -3,21 +3,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Forbidden, NotFound
+from ..errors import NotFound
 from ..extensions import db
-from ..models import ApplicationDocument, Document, WorkItem
+from ..models import ApplicationDocument, Document
 from .documents import document_path, store_upload
-from .records import can_view, find_by_ain, is_applicant_side
-
-
-def is_acting_officer(actor, application) -> bool:
-    """True when the actor holds the role and office of one of the application's open tasks."""
-    postings = {(p.office_id, p.role) for p in actor.user.postings}
-    open_items = db.session.scalars(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.closed_at.is_(None))).all()
-    return any((w.office_id, w.role) in postings and w.assignee_id in (None, actor.id) for w in open_items)
+from .records import find_by_ain
 
 
 def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *, data_dir: Path,
@@ -27,10 +19,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
     The permission is checked before the file is read, so a refused upload leaves nothing behind.
     """
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
-    if not (is_applicant_side(actor, application) or is_acting_officer(actor, application)):
-        raise Forbidden("Only the applicant, the submitter or the officer now acting on it may add documents.")
+    policy.check(actor, "application.add_document", application)
     document = store_upload(actor.user, doc_type, filename, stream, data_dir=data_dir, max_bytes=max_bytes)
     db.session.add(ApplicationDocument(application_id=application.id, document_id=document.id, type=document.type,
                                        added_at=clock.now(), added_by_id=actor.id))
@@ -43,8 +32,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
 def application_document(actor, ain: str, document_id: int, data_dir: Path) -> tuple[Document, Path]:
     """A document of an application, for anyone who may view the application."""
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
+    policy.check(actor, "application.view", application)
     link = db.session.scalar(select(ApplicationDocument).where(
         ApplicationDocument.application_id == application.id, ApplicationDocument.document_id == document_id))
     if link is None:

@@ -1,12 +1,12 @@
 """Complaints on rejected applications (SoP §8.7): filed by the applicant side, read by DM/SDO offices."""
 from sqlalchemy import func, or_, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..models import Complaint, Office
-from .records import can_view, find_by_ain, is_applicant_side
+from .records import find_by_ain
 
 
 def file_complaint(actor, ain: str, payload: dict) -> Complaint:
@@ -22,10 +22,8 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
         raise Invalid("Describe the complaint in 10 to 4000 characters.",
                       fields={"text": "is required (10–4000 characters)"})
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application of yours.")
-    if not is_applicant_side(actor, application):
-        raise Forbidden("Only the applicant or whoever submitted the application may complain about it.")
+    policy.check(actor, "application.as_applicant", application, missing="There is no such application of yours.",
+                 refused="Only the applicant or whoever submitted the application may complain about it.")
     if application.status != "REJECTED":
         raise Conflict("A complaint can be filed only on a rejected application.", code="not_rejected")
     if db.session.scalar(select(Complaint.id).where(Complaint.application_id == application.id,

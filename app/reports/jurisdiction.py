@@ -1,12 +1,13 @@
-"""Which applications a viewer may count: the areas under the offices of their postings."""
+"""Which applications a viewer may count: the areas under the offices of their current postings
+(``app.policy`` decides which postings count and which roles read MIS)."""
 from dataclasses import dataclass
 
 from sqlalchemy import false, or_, select
 
+from .. import policy
 from ..extensions import db
 from ..models import Application, Location, Posting
 
-MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN", "ANALYST")
 SERVICE_POINTS = ("CSC", "BSK", "KIOSK")
 
 
@@ -36,9 +37,9 @@ def jurisdiction_of(actor) -> Jurisdiction:
         children.setdefault(parent_id, []).append(loc_id)
     locations: set | None = set()
     offices = set()
-    for posting in actor.user.postings:
+    for posting in actor.postings:
         office = posting.office
-        if posting.role not in MIS_ROLES:
+        if posting.role not in policy.MIS_ROLES:
             continue
         if office.level == "STATE":
             return Jurisdiction(None, set())

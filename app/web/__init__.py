@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_login import current_user
 
+from .. import policy
 from ..extensions import babel, csrf, db, login_manager
 from . import edge, i18n
 
@@ -87,11 +88,11 @@ def _navigation() -> dict:
     """The menu of the logged-in user's roles."""
     links = []
     if current_user.is_authenticated:
-        roles = set(current_user.roles())
+        roles = set(policy.roles_of(current_user))
         if roles & {"CITIZEN", "OPERATOR"}:
             links.append(("applicant.my_applications", gettext("My applications") if "CITIZEN" in roles
                           else gettext("Entered today")))
-        if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+        if roles & set(policy.OFFICERS):
             links.append(("officer.inbox", gettext("Inbox")))
         if roles & {"BDO", "SDO", "DM"}:
             links.append(("officer.escalations", gettext("Escalated to me")))

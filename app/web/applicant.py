@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, policy
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound
 from ..intake import operations as intake
@@ -15,7 +15,7 @@ from ..intake import records
 from ..intake.documents import document_path, store_upload
 from ..models.application import CHANNELS
 from . import forms, queries
-from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
+from .access import AUTHENTICATED, current_actor, page_access
 from .edge import keep_changes
 from .i18n import IST
 
@@ -25,7 +25,7 @@ OPERATOR_CHANNELS = tuple(c for c in CHANNELS if c != "WEB")
 
 
 def _default_channel(actor) -> str:
-    levels = {p.office.level for p in actor.user.postings if p.role == "OPERATOR"}
+    levels = {p.office.level for p in actor.postings if p.role == "OPERATOR"}
     for level, channel in (("CSC", "CSC"), ("BSK", "BSK"), ("KIOSK", "KIOSK"), ("GP", "GP")):
         if level in levels:
             return channel
@@ -76,7 +76,7 @@ def _form_page(service, schema, *, values, envelope, errors, doc_ids, status=200
 
 
 @applicant_bp.route("/apply/<key>", methods=["GET", "POST"])
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def apply(key):
     service = catalogue.get_service(key)
     schema = catalogue.application_form(key)
@@ -129,8 +129,8 @@ def apply(key):
 
 def _visible(ain: str):
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(current_actor(), application):
-        raise NotFound(_("There is no such application that you may see."))
+    policy.check(current_actor(), "application.view", application,
+                 missing=_("There is no such application that you may see."))
     return application
 
 
@@ -149,7 +149,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
                            rows=forms.describe(schema, application.data or {}),
                            history=records.history(application), certificate=certificate,
                            expected_by=records.expected_by(application),
-                           applicant_side=records.is_applicant_side(actor, application),
+                           applicant_side=policy.is_owner(actor, application),
                            open_items=[w for w in application.work_items if w.closed_at is None],
                            feedback=feedback_of(application), feedback_errors=feedback_errors or {},
                            feedback_values=feedback_values or {},
@@ -158,7 +158,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
 
 
 @applicant_bp.post("/applications/<ain>/feedback")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def feedback(ain):
     """The applicant side rates a delivered service once (1–5, optional comment)."""
     from ..intake.feedback import give_feedback
@@ -207,7 +207,7 @@ def certificate(ain):
 
 
 @applicant_bp.route("/applications/<ain>/resubmit", methods=["GET", "POST"])
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def resubmit(ain):
     application = _visible(ain)
     schema = application.instance.version.forms.get(application.service.key, {})
@@ -256,7 +256,7 @@ def _replacement_documents(application) -> dict[str, str]:
 
 
 @applicant_bp.get("/my/applications")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def my_applications():
     actor = current_actor()
     day = None
@@ -275,7 +275,7 @@ def my_applications():
 
 
 @applicant_bp.post("/applications/<ain>/complaint")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def complaint(ain):
     """The applicant complains about a rejection (SoP §8.7); the district's officers see it."""
     from ..intake import complaints

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from .. import policy
 from ..accounts import ratelimit
 from ..accounts.passwords import check_password
 from ..errors import TooMany
@@ -37,8 +38,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def home_for(user) -> str:
-    roles = set(user.roles())
-    if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+    roles = set(policy.roles_of(user))
+    if roles & set(policy.OFFICERS):
         return url_for("officer.inbox")
     if roles & {"CITIZEN", "OPERATOR"}:
         return url_for("applicant.my_applications")

@@ -5,17 +5,16 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock
-from ..errors import Conflict, Invalid, NotFound
+from .. import clock, policy
+from ..errors import Conflict, Invalid
 from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
-from ..inbox.reassign import may_reassign
 from ..intake import records
 from ..intake.recall import CannotRecall, recall as recall_application
 from ..sla import escalations as sla
 from . import forms, queries
-from .access import OFFICERS, current_actor, page_access
+from .access import current_actor, page_access
 
 officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -34,7 +33,7 @@ def sla_state(item) -> str:
 
 
 @officer_bp.get("/inbox")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def inbox():
     actor = current_actor()
     service, step = request.args.get("service") or None, request.args.get("step") or None
@@ -55,7 +54,7 @@ def inbox():
 
 
 @officer_bp.post("/tasks/<int:item_id>/claim")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def claim(item_id):
     inbox_ops.claim(current_actor(), item_id)
     flash(_("The task is yours now; others no longer see it."), "success")
@@ -63,7 +62,7 @@ def claim(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/release")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def release(item_id):
     inbox_ops.release(current_actor(), item_id)
     flash(_("The task is back in the shared inbox."), "info")
@@ -83,7 +82,7 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
     escalation = sla.escalation_api(actor, item)
     return render_template(
         "officer/task.html", escalation=escalation, remarks=sla.remarks_of(item),
-        reassign_to=queries.officers_for(item.office_id, item.role) if may_reassign(actor, item) else None, item=item, application=application, schema=schema,
+        reassign_to=queries.officers_for(item.office_id, item.role) if policy.may(actor, "task.reassign", item) else None, item=item, application=application, schema=schema,
         fields=forms.fields(schema, values or {}, errors or {}), actions=list(form_actions(schema).values()),
         officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
         history=records.history(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
@@ -93,13 +92,13 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
 
 
 @officer_bp.get("/tasks/<int:item_id>")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def task(item_id):
     return _task_page(inbox_ops.get_item(current_actor(), item_id))
 
 
 @officer_bp.post("/tasks/<int:item_id>")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def complete(item_id):
     actor = current_actor()
     item = inbox_ops.get_item(actor, item_id)
@@ -134,7 +133,7 @@ def _lang_bn() -> bool:
 
 
 @officer_bp.get("/tasks/<int:item_id>/diagram.bpmn")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def diagram(item_id):
     """The BPMN XML of the version this application runs on (drawn by the vendored viewer)."""
     item = inbox_ops.get_item(current_actor(), item_id)
@@ -142,7 +141,7 @@ def diagram(item_id):
 
 
 @officer_bp.get("/escalations")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def escalations():
     """Tasks escalated to me (L1/L2), the most overdue first, with how late each is."""
     actor = current_actor()
@@ -152,7 +151,7 @@ def escalations():
 
 
 @officer_bp.post("/tasks/<int:item_id>/take-over")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def take_over(item_id):
     sla.take_over(current_actor(), item_id)
     flash(_("You have taken over this task."), "success")
@@ -160,7 +159,7 @@ def take_over(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/remark")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def remark(item_id):
     try:
         sla.add_remark(current_actor(), item_id, {"remarks": request.form.get("remarks", "")})
@@ -172,7 +171,7 @@ def remark(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/reassign")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def reassign(item_id):
     try:
         item = reassigning.reassign(current_actor(), item_id, {"username": request.form.get("username", "")})
@@ -184,13 +183,13 @@ def reassign(item_id):
 
 
 @officer_bp.route("/applications/<ain>/recall", methods=["GET", "POST"])
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def recall(ain):
     """The officer who acted last pulls the application back before the next officer acts."""
     actor = current_actor()
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(actor, application):
-        raise NotFound(_("There is no such application that you may see."))
+    policy.check(actor, "application.view", application,
+                 missing=_("There is no such application that you may see."))
     last = queries.recallable(actor, application)
     errors, status, message = {}, 200, None
     if request.method == "POST":
