@@ -32,6 +32,7 @@ def access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
                     policy.require_authenticated(actor)
             return view(*args, **kwargs)
         wrapper.access_rule = (rule, roles)
+        wrapper.asks_policy = True
         return wrapper
     return decorate
 

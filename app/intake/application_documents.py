@@ -41,7 +41,7 @@ def application_document(actor, ain: str, document_id: int, data_dir: Path) -> t
 
 
 def my_documents(actor, page: int, per_page: int) -> tuple[list[Document], int]:
-    query = select(Document).where(Document.owner_id == actor.id).order_by(Document.id.desc())
+    query = select(Document).where(policy.own_documents(actor)).order_by(Document.id.desc())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
 

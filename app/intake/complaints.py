@@ -43,8 +43,9 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
 
 def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
     """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
+    policy.require_role(actor, policy.COMPLAINT_READERS)
     areas = {role: db.session.scalars(select(Office.location_id).where(Office.id.in_(actor.office_ids(role)))).all()
-             for role in ("DM", "SDO")}
+             for role in policy.COMPLAINT_READERS}
     conditions = []
     if areas["DM"]:
         conditions.append(Complaint.district_id.in_(areas["DM"]))

@@ -10,7 +10,7 @@ from sqlalchemy import exists, false, or_, select
 from ..accounts.mobile import e164
 from ..accounts.otp import verified_mobile_of
 from ..extensions import db
-from ..models import ApiKey, Application, Posting
+from ..models import ApiKey, Application, Document, Posting
 from .postings import current_filter
 from .roles import OPERATOR
 
@@ -67,6 +67,11 @@ def owned_filter(actor):
             conditions.append(Application.created_by_id.in_(select(Posting.user_id).where(
                 Posting.role == OPERATOR, Posting.office_id.in_(centres), current_filter(Posting))))
     return or_(*conditions) if conditions else false()
+
+
+def own_documents(actor):
+    """SQL on ``Document``: an actor's repository holds only the files they uploaded."""
+    return Document.owner_id == actor.id
 
 
 def _mobile_spellings(number: str) -> list[str]:

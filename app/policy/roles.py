@@ -15,7 +15,7 @@ SUBMITTERS = (OPERATOR, CITIZEN)
 SUPERVISORS = ("BDO", "SDO", "DM")
 #: Who reads complaints: the district's and subdivision's heads.
 COMPLAINT_READERS = (DM, SDO)
-#: Who may read MIS counts through the API (each within their jurisdiction: ``app.reports.jurisdiction``).
+#: Who may read MIS counts through the API (each within their counting area: :mod:`app.policy.counting`).
 MIS_ROLES = (OPERATOR, *OFFICERS, ADMIN, ANALYST)
 #: Who may open the MIS dashboard pages: operators and the officers who supervise an area (an EO works
 #: one office's queue and has no area dashboard; analysts and admins use the API).

@@ -27,7 +27,7 @@ def decisions() -> list:
     return list(_decisions.get() or [])
 
 
-def _record(action: str, allowed: bool) -> None:
+def record(action: str, allowed: bool) -> None:
     log = _decisions.get()
     if log is not None:
         log.append((action, allowed))
@@ -70,13 +70,13 @@ _ON_APPLICATION = {"application.as_applicant", "application.add_document"}
 def may(actor, action: str, obj) -> bool:
     """Whether ``actor`` may do ``action`` to ``obj`` (pages ask this to offer a button)."""
     if actor is None or obj is None:
-        _record(action, False)
+        record(action, False)
         return False
     if action in _ON_APPLICATION and not _may_view_application(actor, obj):
-        _record(action, False)
+        record(action, False)
         return False
     allowed = bool(RULES[action][0](actor, obj))
-    _record(action, allowed)
+    record(action, allowed)
     return allowed
 
 
@@ -90,13 +90,13 @@ def check(actor, action: str, obj, *, missing: str | None = None, refused: str |
     """
     predicate, message, refusal = RULES[action]
     if obj is None or actor is None:
-        _record(action, False)
+        record(action, False)
         raise NotFound(missing or message)
     if action in _ON_APPLICATION and not _may_view_application(actor, obj):
-        _record(action, False)
+        record(action, False)
         raise NotFound(missing or RULES["application.view"][1])
     allowed = bool(predicate(actor, obj))
-    _record(action, allowed)
+    record(action, allowed)
     if not allowed:
         raise refusal((missing if refusal is NotFound else refused) or message)
 
@@ -104,7 +104,7 @@ def check(actor, action: str, obj, *, missing: str | None = None, refused: str |
 def has_role(actor, roles: tuple[str, ...]) -> bool:
     """A role-level decision: does the actor currently hold one of ``roles`` (``APIKEY`` for partner keys)?"""
     allowed = actor is not None and (actor.has_role(*roles) or bool(actor.channel and API_KEY in roles))
-    _record("role:" + ",".join(roles), allowed)
+    record("role:" + ",".join(roles), allowed)
     return allowed
 
 
@@ -115,7 +115,7 @@ def require_role(actor, roles: tuple[str, ...], message: str = "Your role may no
 
 def require_authenticated(actor) -> None:
     """Any logged-in actor may go on; the operation or object check decides the rest."""
-    _record("authenticated", actor is not None)
+    record("authenticated", actor is not None)
     if actor is None:
         raise Forbidden("Log in first.")
 
@@ -124,11 +124,11 @@ def require_authenticated(actor) -> None:
 
 def visible_applications(actor):
     """SQL on ``Application``: what ``check(actor, "application.view", …)`` lets through, for lists."""
-    _record("application.list", actor is not None)
+    record("application.list", actor is not None)
     return or_(ownership.owned_filter(actor), jurisdiction.jurisdiction_filter(actor))
 
 
 def visible_work_items(actor):
     """SQL on ``WorkItem``: the queues ``check(actor, "task.act", …)`` lets through (escalations aside)."""
-    _record("task.list", actor is not None)
+    record("task.list", actor is not None)
     return tasks.queue_filter(actor)

@@ -17,13 +17,12 @@ from ..processes import hooks, store
 DAY = 86400
 
 
-_held_by = policy.escalation_filter
 
 
 def escalated_inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], int]:
     """Open tasks escalated to the actor, the most overdue first."""
     query = (select(WorkItem).where(WorkItem.closed_at.is_(None), exists().where(
-        Escalation.work_item_id == WorkItem.id, _held_by(actor)))
+        Escalation.work_item_id == WorkItem.id, policy.escalation_filter(actor)))
         .order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.id))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
@@ -31,7 +30,7 @@ def escalated_inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], in
 
 def escalation_api(actor, item: WorkItem) -> dict | None:
     """How late the task is and at which level it reached the actor."""
-    held = db.session.scalars(select(Escalation).where(Escalation.work_item_id == item.id, _held_by(actor))
+    held = db.session.scalars(select(Escalation).where(Escalation.work_item_id == item.id, policy.escalation_filter(actor))
                               .order_by(Escalation.level.desc())).first()
     if held is None:
         return None

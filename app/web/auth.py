@@ -41,7 +41,7 @@ def home_for(user) -> str:
     roles = set(policy.roles_of(user))
     if roles & set(policy.OFFICERS):
         return url_for("officer.inbox")
-    if roles & {"CITIZEN", "OPERATOR"}:
+    if roles & set(policy.SUBMITTERS):
         return url_for("applicant.my_applications")
     return url_for("public.home")
 

@@ -17,7 +17,6 @@ from ..extensions import db
 from ..intake.feedback import ratings_by_service
 from ..models import Application, Location, Service, SlaStep, WorkItem
 from ..reports import summary as reports
-from ..reports.jurisdiction import jurisdiction_of
 
 #: Groupings of applications offered on the page (the reports' office/officer figures count SLA steps).
 GROUPS = ("gp", "block", "district", "service")
@@ -54,7 +53,7 @@ def dashboard(actor, by: str, date_from: str | None, date_to: str | None) -> Das
     """:raises Invalid: a date not ``YYYY-MM-DD`` (``fields`` name ``from`` / ``to``)."""
     items = reports.summary(actor, by, date_from or None, date_to or None)
     start, end = reports.parse_period(date_from or None, date_to or None)
-    scope = jurisdiction_of(actor)
+    scope = policy.counting_area(actor)
     period = [scope.applications()]
     if start:
         period.append(Application.submitted_at >= start)
