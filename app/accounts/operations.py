@@ -4,6 +4,7 @@ from sqlalchemy import select
 from ..errors import Invalid, Unauthorized
 from ..extensions import db
 from ..models import User
+from ..policy.postings import current_postings, roles_of
 from .passwords import check_password
 from .tokens import issue_token
 
@@ -22,5 +23,5 @@ def login(username, password, *, token_hours: int):
 
 
 def user_api(user: User) -> dict:
-    return {"username": user.username, "name": user.name, "roles": user.roles(),
-            "postings": [{"role": p.role, "office": p.office.to_api()} for p in user.postings]}
+    return {"username": user.username, "name": user.name, "roles": roles_of(user),
+            "postings": [{"role": p.role, "office": p.office.to_api()} for p in current_postings(user)]}

@@ -1,4 +1,4 @@
-"""Finding applications and deciding who may see them; their API representations."""
+"""Finding applications and their API representations (who may see them is `app.policy`'s)."""
 from datetime import timedelta
 
 from sqlalchemy import select

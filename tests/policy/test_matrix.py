@@ -310,3 +310,42 @@ def test_every_role_on_every_route(app, api):
                 mismatches.append(f"{actor:22} {method:6} {path}  public route answered {got}")
     assert not mismatches, f"{len(mismatches)} unexpected outcomes:\n" + "\n".join(mismatches)
     assert not unasked, "allowed without asking app.policy: " + ", ".join(unasked)
+
+
+def _actor_named(name: str):
+    from app.accounts.actor import Actor
+    from app.models import VerifiedMobile
+    if name.startswith("citizen."):
+        mobile = {"citizen.a": CITIZEN_A, "citizen.b": CITIZEN_B}[name]
+        user = db.session.scalar(select(User).join(VerifiedMobile, VerifiedMobile.user_id == User.id)
+                                 .where(VerifiedMobile.mobile == "+91" + mobile))
+        return Actor(user=user)
+    if name == "key.bsk":
+        return Actor(user=db.session.scalar(select(User).where(User.username == "partner.bsk")), channel="BSK")
+    return Actor(user=db.session.scalar(select(User).where(User.username == name)))
+
+
+def test_lists_and_single_objects_agree(app, api):
+    """``visible_applications`` / ``visible_work_items`` (lists) let through exactly what ``check``
+    lets through one by one, for every actor of the matrix."""
+    from app.models import Application, WorkItem
+    world = _build_world(app, api)
+    with app.app_context():
+        applications = db.session.scalars(select(Application)).all()
+        items = db.session.scalars(select(WorkItem).where(WorkItem.closed_at.is_(None))).all()
+        assert len(applications) >= 4 and len(items) >= 3
+        for name in ACTORS:
+            if name == "anonymous":
+                continue
+            actor = _actor_named(name)
+            listed = set(db.session.scalars(select(Application.ain).where(policy.visible_applications(actor))))
+            singly = {a.ain for a in applications if policy.may(actor, "application.view", a)}
+            assert listed == singly, name
+            expected_kinds = {kind for kind in OWNER if name in VIEWERS[kind]}
+            assert {world["ain"][kind] for kind in expected_kinds} <= listed, name
+            queue = db.session.scalars(select(WorkItem).where(
+                WorkItem.closed_at.is_(None), policy.visible_work_items(actor))).all()
+            assert {i.id for i in queue} == {i.id for i in items if policy.holds_queue(actor, i)}, \
+                (name, [(i.id, i.office_id, i.role, i.closed_at, i.application.ain) for i in queue], [(p.office_id, p.role) for p in actor.postings])
+            holders = {"gp": "pradhan.raipur", "key": "pradhan.raipur", "csc": "bdo.domkal"}
+            assert {i.application.ain for i in queue} == {world["ain"][k] for k, who in holders.items() if who == name}, name
