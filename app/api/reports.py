@@ -34,7 +34,7 @@ def application_sla(ain):
 
 
 @api_bp.get("/reports/etaal")
-@access(roles=MIS + ("APIKEY",))
+@access(roles=(*policy.MIS_ROLES, policy.API_KEY))
 def report_etaal():
     """e-Taal: e-transactions per service and district on one day (Indian time)."""
     raw = request.args.get("date", "")

@@ -177,8 +177,7 @@ def update_service(actor, key: str, body: dict) -> Service:
 
     :raises Invalid: unknown, fixed or bad fields, or an SLA that disagrees with the matrix.
     """
-    if not actor.has_role("ADMIN", "ANALYST"):
-        raise Forbidden("Only an administrator or a process analyst may change a service.")
+    policy.require_role(actor, policy.CATALOGUE_EDITORS, "Only an administrator or a process analyst may change a service.")
     service = db.session.scalar(select(Service).where(Service.key == key))
     if service is None:
         raise NotFound(f"There is no service '{key}'.")
