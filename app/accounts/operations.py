@@ -5,6 +5,7 @@ from .. import clock
 from ..errors import Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import ApiToken, User
+from ..policy.postings import current_postings, roles_of
 from .passwords import check_password, hash_password
 from .tokens import SessionPolicy, issue_token
 
@@ -39,8 +40,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def user_api(user: User) -> dict:
-    return {"username": user.username, "name": user.name, "roles": user.roles(),
-            "postings": [{"role": p.role, "office": p.office.to_api()} for p in user.postings]}
+    return {"username": user.username, "name": user.name, "roles": roles_of(user),
+            "postings": [{"role": p.role, "office": p.office.to_api()} for p in current_postings(user)]}
 
 
 def logins_of(user: User) -> list[ApiToken]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..extensions import db
 from ..models import ApiKey, ApiToken, User
+from ..policy.postings import roles_of
 
 #: ``last_used_at`` is written at most this often (one UPDATE a minute per login, not per request).
 TOUCH_SECONDS = 60
@@ -35,7 +36,7 @@ class SessionPolicy:
 
     @staticmethod
     def audience(user: User) -> str:
-        return "citizen" if user.roles() == ["CITIZEN"] else "staff"
+        return "citizen" if roles_of(user) == ["CITIZEN"] else "staff"
 
     def idle(self, user: User) -> timedelta:
         return timedelta(minutes=self.idle_minutes[self.audience(user)])

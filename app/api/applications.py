@@ -1,7 +1,7 @@
 """Documents, applications, history, tracking and resubmission."""
 from flask import jsonify, request
 
-from .. import clock
+from .. import clock, policy
 from ..accounts import ratelimit
 from ..errors import Invalid, NotFound
 from ..intake import ain as ain_codes
@@ -13,11 +13,10 @@ from ..storage import storage_for
 from . import api_bp
 from .edge import PUBLIC, access, base_url, current_actor, json_body, page_body, paging, settings
 
-SUBMITTERS = ("OPERATOR", "CITIZEN", "APIKEY")
 
 
 @api_bp.post("/documents")
-@access(roles=SUBMITTERS)
+@access(roles=(*policy.SUBMITTERS, policy.API_KEY))
 def upload_document():
     upload = request.files.get("file")
     if upload is None:
@@ -31,7 +30,7 @@ def upload_document():
 
 
 @api_bp.post("/applications")
-@access(roles=SUBMITTERS)
+@access(roles=(*policy.SUBMITTERS, policy.API_KEY))
 def submit():
     application = intake.submit(current_actor(), json_body(), idempotency_key=request.headers.get("Idempotency-Key"),
                                 settings=settings())
@@ -46,8 +45,7 @@ def _receipt(application) -> dict:
 
 def _visible(ain: str):
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(current_actor(), application):
-        raise NotFound("There is no such application that you may see.")
+    policy.check(current_actor(), "application.view", application)
     return application
 
 

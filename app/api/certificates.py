@@ -3,10 +3,10 @@ import io
 
 from flask import jsonify, request, send_file
 
-from .. import clock
+from .. import clock, policy
 from ..accounts import ratelimit
 from ..certificates import lookup
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..intake import records
 from . import api_bp
 from .edge import PUBLIC, access, current_actor, json_body, settings
@@ -22,8 +22,7 @@ def _pdf(data: bytes, name: str):
 @access()
 def acknowledgement(ain):
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(current_actor(), application):
-        raise NotFound("There is no such application that you may see.")
+    policy.check(current_actor(), "application.view", application)
     return _pdf(lookup.acknowledgement_for(application, settings()), f"acknowledgement-{application.ain}.pdf")
 
 
@@ -52,7 +51,7 @@ def verify_upload():
 
 
 @api_bp.post("/certificates/<uin>/revoke")
-@access(roles=("DM",))
+@access(roles=policy.REVOKERS)
 def revoke(uin):
     body = json_body()
     unknown = sorted(set(body) - {"reason"})

@@ -1,6 +1,7 @@
 """Complaints on rejected applications, and the district's list of them."""
 from flask import jsonify
 
+from .. import policy
 from ..intake import complaints
 from . import api_bp
 from .edge import access, current_actor, json_body, page_body, paging
@@ -13,7 +14,7 @@ def file_complaint(ain):
 
 
 @api_bp.get("/complaints")
-@access(roles=("DM", "SDO"))
+@access(roles=policy.COMPLAINT_READERS)
 def list_complaints():
     page, per_page = paging()
     items, total = complaints.list_complaints(current_actor(), page, per_page)

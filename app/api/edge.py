@@ -6,8 +6,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.actor import Actor
+from .. import policy
 from ..accounts.tokens import SessionPolicy, resolve_bearer
-from ..errors import DomainError, Forbidden, Invalid, Unauthorized
+from ..errors import DomainError, Invalid, Unauthorized
 from ..extensions import db
 from ..inputs import MAX_PAGE
 from . import api_bp
@@ -18,16 +19,22 @@ AUTHENTICATED = "authenticated"
 
 
 def access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
-    """Declare and enforce who may call a route: ``public``, any authenticated actor, or ``roles``."""
+    """Declare and enforce who may call a route: ``public``, any authenticated actor, or ``roles``.
+
+    The decision is the policy's (``app.policy``); handlers then check the object they load.
+    """
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if rule != PUBLIC:
                 actor = current_actor()
-                if roles and not actor.has_role(*roles) and not (actor.channel and "APIKEY" in roles):
-                    raise Forbidden("Your role may not do this.")
+                if roles:
+                    policy.require_role(actor, roles)
+                else:
+                    policy.require_authenticated(actor)
             return view(*args, **kwargs)
         wrapper.access_rule = (rule, roles)
+        wrapper.asks_policy = True
         return wrapper
     return decorate
 

@@ -1,16 +1,16 @@
 """Escalated tasks: take over, remarks (the inbox's ``?escalated=true`` lists them)."""
 from flask import jsonify
 
+from .. import policy
 from ..inbox import operations as inbox
 from ..sla import escalations
 from . import api_bp
 from .edge import access, base_url, current_actor, json_body, page_body
 
-OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
 
 
 @api_bp.post("/tasks/<int:item_id>/take-over")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def take_over(item_id):
     """An L1/L2 holder becomes the task's assignee and may complete it."""
     item = escalations.take_over(current_actor(), item_id)
@@ -20,14 +20,14 @@ def take_over(item_id):
 
 
 @api_bp.post("/tasks/<int:item_id>/remark")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def add_remark(item_id):
     remark = escalations.add_remark(current_actor(), item_id, json_body())
     return jsonify(escalations.remark_api(remark)), 201
 
 
 @api_bp.get("/tasks/<int:item_id>/remarks")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def list_remarks(item_id):
     """Remarks on a task, for whoever may see it (its office and role, or an escalation holder)."""
     item = inbox.get_item(current_actor(), item_id)

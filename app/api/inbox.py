@@ -1,16 +1,16 @@
 """Officers' inbox and task actions."""
 from flask import jsonify, request
 
+from .. import policy
 from ..inbox import bulk, delegation, operations as inbox
 from ..sla.escalations import escalation_api
 from . import api_bp
 from .edge import access, base_url, current_actor, in_own_transaction, json_body, page_body, paging, settings
 
-OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
 
 
 @api_bp.get("/inbox")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def list_inbox():
     page, per_page = paging()
     escalated = request.args.get("escalated", "").lower() in ("true", "1", "yes")
@@ -26,26 +26,26 @@ def list_inbox():
 
 
 @api_bp.post("/tasks/<int:item_id>/claim")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def claim(item_id):
     return jsonify(inbox.item_api(inbox.claim(current_actor(), item_id), base_url()))
 
 
 @api_bp.post("/tasks/<int:item_id>/release")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def release(item_id):
     return jsonify(inbox.item_api(inbox.release(current_actor(), item_id), base_url()))
 
 
 @api_bp.post("/tasks/<int:item_id>/complete")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def complete(item_id):
     application = inbox.complete(current_actor(), item_id, json_body(), settings())
     return jsonify({"ain": application.ain, "status": application.status, "stage": application.stage})
 
 
 @api_bp.post("/tasks/bulk")
-@access(roles=OFFICERS)
+@access(roles=policy.OFFICERS)
 def bulk_complete():
     """One decision on many tasks of one step; each task in its own transaction, each reported."""
     actor = current_actor()

@@ -1,7 +1,7 @@
 """Fees: the applicant's payment, the gateway's signed callback, refunds (ADMIN)."""
 from flask import jsonify, request
 
-from ..errors import Forbidden
+from .. import policy
 from ..intake import records
 from ..payments import operations as payments
 from . import api_bp
@@ -22,9 +22,9 @@ def payment_status(ain):
 @access()
 def start_payment(ain):
     """The applicant's side opens the gateway order and gets the address to pay at."""
-    application = _visible(ain)
-    if not records.is_applicant_side(current_actor(), application):
-        raise Forbidden("Only the applicant or whoever filed the application pays its fee.")
+    application = records.find_by_ain(ain)
+    policy.check(current_actor(), "application.as_applicant", application,
+                 refused="Only the applicant or whoever filed the application pays its fee.")
     payment = payments.start(application, settings(), f"{base_url()}/api/v1/payments/callback")
     return jsonify(payments.api(payment))
 

@@ -3,6 +3,7 @@ import io
 
 from flask import jsonify, request, send_file
 
+from .. import policy
 from ..catalogue import operations as catalogue
 from ..studio import bundle
 from ..studio import operations as studio
@@ -11,7 +12,7 @@ from .edge import access, current_actor, json_body, page_body, paging
 
 
 @api_bp.get("/process-models")
-@access(roles=("ANALYST", "ADMIN"))
+@access(roles=policy.MODEL_READERS)
 def process_models():
     page, per_page = paging()
     items, total = studio.list_models(page, per_page)
@@ -19,7 +20,7 @@ def process_models():
 
 
 @api_bp.post("/process-models/<service>/versions")
-@access(roles=("ANALYST",))
+@access(roles=policy.MODELLERS)
 def upload_version(service):
     """The files one by one (``bpmn``, ``dmn``, ``form``, ``certificate_template``) or as one ``bundle`` zip."""
     if "bundle" in request.files:
@@ -32,14 +33,14 @@ def upload_version(service):
 
 
 @api_bp.post("/process-models/<service>/versions/<int:number>/activate")
-@access(roles=("ANALYST",))
+@access(roles=policy.MODELLERS)
 def activate_version(service, number):
     version = studio.activate(current_actor(), service, number)
     return jsonify(studio.version_api(version))
 
 
 @api_bp.get("/process-models/<service>/versions/<int:number>/diff")
-@access(roles=("ANALYST", "ADMIN"))
+@access(roles=policy.MODEL_READERS)
 def version_diff(service, number):
     against = request.args.get("against", type=int)
     if against is None:
@@ -56,7 +57,7 @@ def version_bundle(service, number):
 
 
 @api_bp.post("/services")
-@access(roles=("ADMIN", "ANALYST"))
+@access(roles=policy.CATALOGUE_EDITORS)
 def create_service():
     service = catalogue.create_service(current_actor(), json_body())
     return jsonify({**service.to_api(), "active": service.active}), 201

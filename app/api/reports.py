@@ -3,16 +3,16 @@ from datetime import date
 
 from flask import Response, jsonify, request
 
+from .. import policy
 from ..errors import Invalid
 from ..reports import etaal, steps, summary
 from . import api_bp
 from .edge import access, current_actor
 
-MIS = ("OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN", "ANALYST")
 
 
 @api_bp.get("/reports/summary")
-@access(roles=MIS)
+@access(roles=policy.MIS_ROLES)
 def report_summary():
     args = request.args
     fmt = args.get("format", "json")
@@ -27,14 +27,14 @@ def report_summary():
 
 
 @api_bp.get("/reports/applications/<ain>/sla")
-@access(roles=MIS)
+@access(roles=policy.MIS_ROLES)
 def application_sla(ain):
     """Each SLA step of one application: due, done, late by, escalations."""
     return jsonify(steps.application_steps(current_actor(), ain))
 
 
 @api_bp.get("/reports/etaal")
-@access(roles=MIS + ("APIKEY",))
+@access(roles=(*policy.MIS_ROLES, policy.API_KEY))
 def report_etaal():
     """e-Taal: e-transactions per service and district on one day (Indian time)."""
     raw = request.args.get("date", "")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .. import formschema
+from .. import formschema, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Department, Location, Service
 from ..processes import published_sla
@@ -124,8 +124,7 @@ def create_service(actor, body: dict) -> Service:
     :raises Invalid: bad or unknown fields; :raises Conflict: the key, or the code within the
         department, is taken.
     """
-    if not actor.has_role("ADMIN", "ANALYST"):
-        raise Forbidden("Only an administrator or a process analyst may add a service.")
+    policy.require_role(actor, policy.CATALOGUE_EDITORS, "Only an administrator or a process analyst may add a service.")
     errors = formschema.field_errors(SERVICE_SCHEMA, body, prefix="body")
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)
@@ -180,8 +179,7 @@ def update_service(actor, key: str, body: dict) -> Service:
 
     :raises Invalid: unknown, fixed or bad fields, or an SLA that disagrees with the matrix.
     """
-    if not actor.has_role("ADMIN", "ANALYST"):
-        raise Forbidden("Only an administrator or a process analyst may change a service.")
+    policy.require_role(actor, policy.CATALOGUE_EDITORS, "Only an administrator or a process analyst may change a service.")
     service = db.session.scalar(select(Service).where(Service.key == key))
     if service is None:
         raise NotFound(f"There is no service '{key}'.")

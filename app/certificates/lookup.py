@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound, UnsupportedType
+from ..errors import Conflict, Invalid, NotFound, UnsupportedType
 from ..extensions import db
 from ..inputs import check_text
 from ..intake import records
@@ -84,7 +84,7 @@ def pdf_bytes(actor, raw_uin: str, settings) -> tuple[Certificate, bytes]:
     :raises Revoked: a revoked certificate is no longer handed out.
     """
     certificate = find(raw_uin)
-    if certificate is None or not records.can_view(actor, certificate.application):
+    if certificate is None or not policy.may(actor, "application.view", certificate.application):
         raise NotFound("There is no such certificate that you may download.", code="unknown_uin")
     if certificate.status == "REVOKED":
         raise Revoked(f"Certificate {certificate.uin} was revoked on "
@@ -176,9 +176,7 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     :raises Invalid: no reason given. :raises Conflict: already revoked.
     """
     certificate = get(raw_uin)
-    if not is_dm_of_district(actor, certificate, now):
-        raise Forbidden("Only the District Magistrate of the district where the applicant lives may "
-                        "revoke this certificate.")
+    policy.check(actor, "certificate.revoke", certificate)
     if not isinstance(reason, str) or not reason.strip():
         raise Invalid("Give the reason for the revocation.", fields={"reason": "is required"})
     if len(reason) > 2000:
@@ -194,27 +192,10 @@ def revoke(actor, raw_uin: str, reason: str | None, now) -> Certificate:
     return certificate
 
 
-def is_dm_of_district(actor, certificate: Certificate, now) -> bool:
-    """A current DM posting in the district where the certificate's applicant lives."""
-    district = certificate.application.location.ancestor_at("DISTRICT")
-    return district is not None and _is_dm_of(actor, district, now)
-
-
-def may_revoke(actor, certificate: Certificate | None, now) -> bool:
+def may_revoke(actor, certificate: Certificate | None) -> bool:
     """Whether ``actor`` may revoke ``certificate`` now (what :func:`revoke` enforces, for pages)."""
-    return certificate is not None and certificate.status == "VALID" and is_dm_of_district(actor, certificate, now)
-
-
-def _is_dm_of(actor, district, now) -> bool:
-    for posting in actor.user.postings:
-        if posting.role != "DM" or posting.office is None or posting.office.location_id != district.id:
-            continue
-        if posting.valid_from and clock.as_utc(posting.valid_from) > now:
-            continue
-        if posting.valid_to and clock.as_utc(posting.valid_to) <= now:
-            continue
-        return True
-    return False
+    return certificate is not None and certificate.status == "VALID" and \
+        policy.may(actor, "certificate.revoke", certificate)
 
 
 def acknowledgement_for(application, settings) -> bytes:

@@ -47,7 +47,7 @@ def acting_for(actor, office_id: int, role: str) -> str | None:
 
 def on_behalf_map(actor) -> dict:
     """``{(office id, role): delegator username}`` for the queues the actor works for someone else today."""
-    own = {(p.office_id, p.role) for p in actor.user.postings}
+    own = {(p.office_id, p.role) for p in actor.postings}
     return {(o, r): who for o, r, who in queue_pairs(actor.id) if (o, r) not in own}
 
 

@@ -2,9 +2,9 @@
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..inputs import text_problem
@@ -17,11 +17,11 @@ _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
 
 def visible_filter(actor):
-    """Open items in an office where the actor holds the item's role, or in a queue delegated to them
+    """Open items in an office where the actor currently holds the item's role, or in a queue delegated to them
     today (with the tasks its delegator holds)."""
     pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role,
                   or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
-             for p in actor.user.postings]
+             for p in actor.postings]
     pairs += [and_(WorkItem.office_id == d.office_id, WorkItem.role == d.role,
                    or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id.in_((actor.id, d.delegator_id))))
               for d in delegation.active_for(actor.id)]
@@ -51,12 +51,10 @@ def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: 
 
 def get_item(actor, item_id: int) -> WorkItem:
     item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)])
-    if item is None:
-        raise NotFound("There is no such task.")
-    if not any(p.office_id == item.office_id and p.role == item.role for p in actor.user.postings) \
-            and delegation.acting_for(actor, item.office_id, item.role) is None \
-            and not escalations.holds_escalation(actor, item):
-        raise Forbidden("This task is not in your jurisdiction or role.")
+    if item is not None and delegation.acting_for(actor, item.office_id, item.role) is not None:
+        policy.record("task.act", True)       # a queue delegated to the actor for today
+        return item
+    policy.check(actor, "task.act", item, missing="There is no such task.")
     return item
 
 
@@ -158,7 +156,8 @@ def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
         if not username:
             continue
         posted = db.session.scalar(select(User.id).join(Posting).where(
-            User.username == username, User.active.is_(True), Posting.role == role, Posting.office_id == item.office_id))
+            User.username == username, User.active.is_(True), Posting.role == role, Posting.office_id == item.office_id,
+            policy.current_filter(Posting)))
         if posted is None:
             errors[f"data.{name}"] = f"must be the username of an active {role} of this office"
     return errors

@@ -1,20 +1,12 @@
 """Reassigning an open task to another officer of the same office and role."""
 from sqlalchemy import select
 
+from .. import policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
-from ..geography.offices import heads_office
 from ..models import Posting, User, WorkItem
 from ..processes import store
-
-
-def may_reassign(actor, item: WorkItem) -> bool:
-    """The one permission check for reassignment: the head of the task's office (office_heads.json),
-    or an officer the task has been escalated to (L1/L2, while the escalation is open).
-    """
-    from ..sla.escalations import holds_escalation
-    return (item.office is not None and heads_office(actor.user, item.office)) or holds_escalation(actor, item)
 
 
 def reassign(actor, item_id: int, payload: dict) -> WorkItem:
@@ -27,15 +19,12 @@ def reassign(actor, item_id: int, payload: dict) -> WorkItem:
         raise Invalid("Send the username of the officer to give the task to.",
                       fields={"username": "is required", **{k: "unknown field" for k in set(payload or {}) - {"username"}}})
     item = store.lock_work_item(item_id)
-    if item is None:
-        raise NotFound("There is no such task.")
-    if not may_reassign(actor, item):
-        raise Forbidden("Only the head of this task's office, or an officer it was escalated to, may reassign it.")
+    policy.check(actor, "task.reassign", item, missing="There is no such task.")
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
     target = db.session.scalar(select(User).join(Posting, Posting.user_id == User.id).where(
         User.username == payload["username"], User.active.is_(True),
-        Posting.role == item.role, Posting.office_id == item.office_id))
+        Posting.role == item.role, Posting.office_id == item.office_id, policy.current_filter(Posting)))
     if target is None:
         raise Invalid("That officer cannot take this task.",
                       fields={"username": f"must be the username of an active {item.role} of this office"})

@@ -1,21 +1,13 @@
 """Documents attached to an application after submission, officers' downloads, and my document repository."""
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Forbidden, NotFound
+from ..errors import NotFound
 from ..extensions import db
-from ..models import ApplicationDocument, Document, WorkItem
+from ..models import ApplicationDocument, Document
 from .documents import document_content, store_upload
-from .records import can_view, find_by_ain, is_applicant_side
-
-
-def is_acting_officer(actor, application) -> bool:
-    """True when the actor holds the role and office of one of the application's open tasks."""
-    postings = {(p.office_id, p.role) for p in actor.user.postings}
-    open_items = db.session.scalars(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.closed_at.is_(None))).all()
-    return any((w.office_id, w.role) in postings and w.assignee_id in (None, actor.id) for w in open_items)
+from .records import find_by_ain
 
 
 def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *, storage,
@@ -25,10 +17,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
     The permission is checked before the file is read, so a refused upload leaves nothing behind.
     """
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
-    if not (is_applicant_side(actor, application) or is_acting_officer(actor, application)):
-        raise Forbidden("Only the applicant, the submitter or the officer now acting on it may add documents.")
+    policy.check(actor, "application.add_document", application)
     document = store_upload(actor.user, doc_type, filename, stream, storage=storage, max_bytes=max_bytes,
                             daily_quota=daily_quota)
     db.session.add(ApplicationDocument(application_id=application.id, document_id=document.id, type=document.type,
@@ -42,8 +31,7 @@ def add_document(actor, ain: str, doc_type: str, filename: str | None, stream, *
 def application_document(actor, ain: str, document_id: int, storage) -> tuple[Document, bytes]:
     """A document of an application, for anyone who may view the application."""
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
+    policy.check(actor, "application.view", application)
     link = db.session.scalar(select(ApplicationDocument).where(
         ApplicationDocument.application_id == application.id, ApplicationDocument.document_id == document_id))
     if link is None:
@@ -52,7 +40,7 @@ def application_document(actor, ain: str, document_id: int, storage) -> tuple[Do
 
 
 def my_documents(actor, page: int, per_page: int) -> tuple[list[Document], int]:
-    query = select(Document).where(Document.owner_id == actor.id).order_by(Document.id.desc())
+    query = select(Document).where(policy.own_documents(actor)).order_by(Document.id.desc())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
 

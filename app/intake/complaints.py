@@ -1,13 +1,13 @@
 """Complaints on rejected applications (SoP §8.7): filed by the applicant side, read by DM/SDO offices."""
 from sqlalchemy import func, or_, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..inputs import check_text
 from ..models import Complaint, Office
-from .records import can_view, find_by_ain, is_applicant_side
+from .records import find_by_ain
 
 
 def file_complaint(actor, ain: str, payload: dict) -> Complaint:
@@ -24,10 +24,8 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
                       fields={"text": "is required (10–4000 characters)"})
     check_text("text", text)
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application of yours.")
-    if not is_applicant_side(actor, application):
-        raise Forbidden("Only the applicant or whoever submitted the application may complain about it.")
+    policy.check(actor, "application.as_applicant", application, missing="There is no such application of yours.",
+                 refused="Only the applicant or whoever submitted the application may complain about it.")
     if application.status != "REJECTED":
         raise Conflict("A complaint can be filed only on a rejected application.", code="not_rejected")
     if db.session.scalar(select(Complaint.id).where(Complaint.application_id == application.id,
@@ -48,7 +46,7 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
 def _area_conditions(actor) -> list:
     """Complaints of the districts of the actor's DM postings and subdivisions of their SDO postings."""
     areas = {role: db.session.scalars(select(Office.location_id).where(Office.id.in_(actor.office_ids(role)))).all()
-             for role in ("DM", "SDO")}
+             for role in policy.COMPLAINT_READERS}
     conditions = []
     if areas["DM"]:
         conditions.append(Complaint.district_id.in_(areas["DM"]))
@@ -59,6 +57,7 @@ def _area_conditions(actor) -> list:
 
 def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
     """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
+    policy.require_role(actor, policy.COMPLAINT_READERS)
     conditions = _area_conditions(actor)
     if not conditions:
         return [], 0

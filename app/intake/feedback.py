@@ -2,13 +2,13 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..inputs import text_problem
 from ..models import Application, Feedback
-from .records import can_view, find_by_ain, is_applicant_side
+from .records import find_by_ain
 
 MAX_COMMENT = 1000
 
@@ -45,10 +45,8 @@ def give_feedback(actor, ain: str, payload: dict) -> Feedback:
     """
     rating, comment = _checked(payload)
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
-    if not is_applicant_side(actor, application):
-        raise Forbidden("Only the applicant or whoever submitted the application may give feedback on it.")
+    policy.check(actor, "application.as_applicant", application,
+                 refused="Only the applicant or whoever submitted the application may give feedback on it.")
     if application.status != "DELIVERED":
         raise Conflict("Feedback can be given once the certificate has been delivered.", code="not_delivered")
     if feedback_of(application) is not None:

@@ -6,53 +6,16 @@ offices serve and those their offices handle. Newest first.
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import func, select
 
-from ..accounts.mobile import e164
-from ..accounts.otp import verified_mobile_of
+from .. import policy
 from ..extensions import db
-from ..models import Application, Location
-from .records import AREA_ROLES
-
-
-def _mobile_forms(mobile: str) -> list[str]:
-    """The spellings an application may carry for one number (intake keeps what was typed)."""
-    digits = mobile[3:]
-    return [mobile, digits, "0" + digits, "91" + digits, "+91 " + digits]
-
-
-def _areas(location_ids: set[int]) -> set[int]:
-    """The locations ``location_ids`` and everything below them."""
-    children: dict = {}
-    for loc_id, parent_id in db.session.execute(select(Location.id, Location.parent_id)):
-        children.setdefault(parent_id, []).append(loc_id)
-    found, todo = set(), list(location_ids)
-    while todo:
-        node = todo.pop()
-        if node not in found:
-            found.add(node)
-            todo.extend(children.get(node, []))
-    return found
+from ..models import Application
 
 
 def visible_condition(actor):
-    """A WHERE clause on ``Application`` for what ``actor`` may see in a list."""
-    mine = [Application.created_by_id == actor.id, Application.applicant_user_id == actor.id]
-    if actor.channel:  # an API key: what it filed
-        return Application.created_by_id == actor.id
-    if actor.roles == ["CITIZEN"]:
-        verified = verified_mobile_of(actor.id)
-        if verified and e164(verified):
-            mine.append(Application.applicant_mobile.in_(_mobile_forms(e164(verified))))
-        return or_(*mine)
-    offices = {p.office_id for p in actor.user.postings if p.role in AREA_ROLES}
-    areas = _areas({p.office.location_id for p in actor.user.postings
-                    if p.role in AREA_ROLES and p.office is not None and p.office.location_id})
-    if offices:
-        mine.append(Application.processing_office_id.in_(offices))
-    if areas:
-        mine.append(Application.location_id.in_(areas))
-    return or_(*mine) if mine else false()
+    """A WHERE clause on ``Application`` for what ``actor`` may see in a list (the access policy's)."""
+    return policy.visible_applications(actor)
 
 
 def visible_applications(actor, *, page: int = 1, per_page: int = 50,

@@ -2,9 +2,9 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..formschema import field_errors
 from ..inputs import text_problems
@@ -15,7 +15,7 @@ from ..processes.deploy import active_version
 from ..serials import next_value
 from . import aadhaar, ain as ain_codes
 from .documents import owned_documents
-from .records import find_by_ain, is_applicant_side
+from .records import find_by_ain
 
 _TOP = {"service", "channel", "tatkal", "applicant", "location", "data", "documents"}
 _APPLICANT = {"name", "mobile", "email", "aadhaar", "language"}
@@ -28,8 +28,8 @@ def submit(actor, payload: dict, *, idempotency_key: str | None, settings) -> Ap
     :param idempotency_key: a repeated key from the same submitter returns the first application.
     :raises Invalid: with field errors and, when documents are missing, ``missing_documents``.
     """
-    if not actor.has_role("OPERATOR", "CITIZEN") and actor.channel is None:
-        raise Forbidden("Only citizens, operators and partner systems can submit applications.")
+    policy.require_role(actor, (*policy.SUBMITTERS, policy.API_KEY),
+                        "Only citizens, operators and partner systems can submit applications.")
     if idempotency_key:
         if len(idempotency_key) > 100:
             raise Invalid("Idempotency-Key is too long.", fields={"Idempotency-Key": "at most 100 characters"})
@@ -174,7 +174,7 @@ def _new_ain(service: Service, year: int) -> str:
 def resubmit(actor, ain: str, payload: dict, settings) -> Application:
     """The applicant (or the submitter) corrects the form of an application that was sent back."""
     application = find_by_ain(ain)
-    if application is None or not is_applicant_side(actor, application):
+    if application is None or not policy.may(actor, "application.as_applicant", application):
         raise NotFound("There is no such application of yours.")
     if not isinstance(payload, dict) or set(payload) - {"data", "remarks"}:
         raise Invalid("Send only the corrected form as data.",

@@ -8,16 +8,16 @@ import uuid
 
 from sqlalchemy import or_, select
 
-from .. import clock, engine
+from .. import clock, engine, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..inputs import check_text
 from ..models import Application, WorkItem
 from ..processes import store
 from ..processes.context import ProcessContext
 from ..processes.projection import project
-from .records import can_view, find_by_ain
+from .records import find_by_ain
 
 #: Lanes whose tasks are the applicant's side, never recalled by an officer.
 _APPLICANT_LANES = ("CITIZEN", "OPERATOR")
@@ -40,8 +40,7 @@ def recall(actor, ain: str, payload: dict, settings) -> Application:
         raise Invalid("Say why you are recalling the application.", fields={"remarks": "is required (at most 2000 characters)"})
     check_text("remarks", remarks)
     application = find_by_ain(ain)
-    if application is None or not can_view(actor, application):
-        raise NotFound("There is no such application that you may see.")
+    policy.check(actor, "application.view", application)
     instance = store.lock(application.process_instance_id)
     last, refusal = recall_target(actor, application, instance)
     if refusal:
@@ -87,7 +86,7 @@ def recall_target(actor, application: Application, instance=None) -> tuple[WorkI
     last = last_completed(application)
     if last is None or last.closed_by_id != actor.id or last.role in _APPLICANT_LANES:
         return None, "Only the officer who acted last can recall this application, before anyone acts next."
-    if not any(p.office_id == last.office_id and p.role == last.role for p in actor.user.postings):
+    if not policy.holds_queue(actor, last):
         return None, "You no longer hold the posting in which you acted on this application."
     return last, None
 

@@ -1,4 +1,4 @@
-"""Finding applications and deciding who may see them; their API representations."""
+"""Finding applications and their API representations (who may see them is `app.policy`'s)."""
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -19,49 +19,6 @@ def find_by_ain(raw: str) -> Application | None:
     if ain is None:
         return None
     return db.session.scalar(select(Application).where(Application.ain == ain))
-
-
-def is_applicant_side(actor, application: Application) -> bool:
-    if actor.id in (application.applicant_user_id, application.created_by_id):
-        return True
-    return _holds_applicant_mobile(actor, application)
-
-
-def _holds_applicant_mobile(actor, application: Application) -> bool:
-    """A citizen logged in by OTP proved the number the application gives as the applicant's.
-
-    Only plain citizen accounts (no posting, no API key) count, and only the number proved by OTP
-    (``verified_mobile``), never a mobile merely written on an account.
-    """
-    if actor.channel or actor.roles != ["CITIZEN"] or not application.applicant_mobile:
-        return False
-    from ..accounts.mobile import e164
-    from ..accounts.otp import verified_mobile_of
-    mine = verified_mobile_of(actor.id)
-    return mine is not None and mine == e164(application.applicant_mobile)
-
-
-def office_ids(application: Application) -> set[int]:
-    """Offices that handle or handled the application."""
-    ids = {application.processing_office_id} if application.processing_office_id else set()
-    ids.update(db.session.scalars(select(WorkItem.office_id).where(
-        WorkItem.application_id == application.id, WorkItem.office_id.is_not(None))).all())
-    return ids
-
-
-#: Officers who see every application of the area their office serves (the DM their district, the
-#: SDO their subdivision…), not only those that passed through their office.
-AREA_ROLES = ("PRADHAN", "BDO", "EO", "SDO", "DM")
-
-
-def can_view(actor, application: Application) -> bool:
-    if is_applicant_side(actor, application):
-        return True
-    if actor.office_ids() & office_ids(application):
-        return True
-    areas = {location.id for location in application.location.ancestors()}
-    return any(p.role in AREA_ROLES and p.office is not None and p.office.location_id in areas
-               for p in actor.user.postings)
 
 
 def work_item_api(item: WorkItem) -> dict:

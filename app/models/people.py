@@ -55,14 +55,7 @@ class User(db.Model):
     def get_id(self):
         return str(self.id)
 
-    def roles(self) -> list[str]:
-        return sorted({p.role for p in self.postings}) or ["CITIZEN"]
-
-    def offices_for(self, role: str) -> list[int]:
-        return [p.office_id for p in self.postings if p.role == role]
-
-    def has_role(self, *roles: str) -> bool:
-        return any(r in roles for r in self.roles())
+    # Which roles a user holds *now* is the access policy's (``app.policy.roles_of``): postings have dates.
 
 
 class Posting(db.Model):

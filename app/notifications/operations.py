@@ -1,7 +1,7 @@
 """What people do with notifications: the applicant's history, the admin's failure list and retry."""
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -46,6 +46,8 @@ def retry(actor, notification_id: int) -> Notification:
 
     :raises NotFound: no such row. :raises Conflict: ``not_dead`` or ``otp_not_retried``.
     """
+    if actor is not None:                 # None: the operator's CLI
+        policy.require_role(actor, policy.ADMINS)
     row = db.session.get(Notification, notification_id)
     if row is None:
         raise NotFound("There is no such notification.")

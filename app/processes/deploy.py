@@ -20,9 +20,9 @@ from flask import current_app
 from lxml import etree
 from sqlalchemy import func, select
 
-from .. import clock, engine
+from .. import clock, engine, policy
 from ..audit.operations import record as audit
-from ..errors import DomainError, Forbidden, NotFound
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..inputs import MAX_INT
 from ..models import ProcessVersion, Service
@@ -249,8 +249,8 @@ def _extend_sha(model_sha: str, files: ModelFiles) -> str:
 
 def require_analyst(actor) -> None:
     """Only analysts change process models (``actor=None`` is the operator's CLI)."""
-    if actor is not None and not actor.has_role("ANALYST"):
-        raise Forbidden("Only a process analyst may deploy or activate process models.")
+    if actor is not None:
+        policy.require_role(actor, policy.MODELLERS, "Only a process analyst may deploy or activate process models.")
 
 
 def deploy(service_key: str, files: ModelFiles, *, actor=None, activate: bool = True) -> tuple[ProcessVersion, bool]:

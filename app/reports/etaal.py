@@ -10,9 +10,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from .. import policy
 from ..extensions import db
 from ..models import Application, Department, Location, Service
-from .jurisdiction import jurisdiction_of
 from .summary import parse_period
 
 
@@ -40,7 +40,7 @@ def counts(actor, day: date) -> list[dict]:
              .where(Application.submitted_at >= start, Application.submitted_at < end)
              .group_by(Service.service_code, Department.code, Application.location_id))
     if not getattr(actor, "channel", None):
-        query = query.where(jurisdiction_of(actor).applications())
+        query = query.where(policy.counting_area(actor).applications())
     district = _district_of()
     totals: dict[tuple, int] = {}
     for service_code, department_code, location_id, n in db.session.execute(query):

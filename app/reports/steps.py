@@ -1,20 +1,17 @@
 """Per-step SLA figures of one application (due, done, late by), for officers of its jurisdiction."""
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, policy
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Application, Escalation, Office, SlaStep, User
-from .jurisdiction import jurisdiction_of
 
 
 def application_steps(actor, ain: str) -> dict:
     application = db.session.scalar(select(Application).where(Application.ain == ain.upper()))
     if application is None:
         raise NotFound("There is no application with this AIN.")
-    allowed = db.session.scalar(select(Application.id).where(
-        Application.id == application.id, jurisdiction_of(actor).applications()))
-    if allowed is None:
+    if not policy.may_count(actor, application):
         raise Forbidden("This application is outside your jurisdiction.")
     now = clock.now()
     steps = db.session.scalars(select(SlaStep).where(SlaStep.application_id == application.id)

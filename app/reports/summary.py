@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, exists, func, select
 
-from .. import clock
+from .. import clock, policy
 from ..errors import Invalid
 from ..extensions import db
 from ..models import Application, Location, Office, Service, SlaStep, User, WorkItem
 from . import officers
-from .jurisdiction import jurisdiction_of
 from .sql import count_where, seconds_between
 
 GROUPS = ("gp", "block", "district", "service", "office", "officer")
@@ -62,7 +61,7 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
     if by not in GROUPS:
         raise Invalid("Choose what to group by.", fields={"by": "must be one of " + ", ".join(GROUPS)})
     start, end = parse_period(date_from, date_to)
-    scope = jurisdiction_of(actor)
+    scope = policy.counting_area(actor)
     if by in ("office", "officer"):
         return _by_step(scope, by, start, end)
     now = clock.now()

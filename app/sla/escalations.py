@@ -5,11 +5,11 @@ role and the escalation is open (the task is not done yet). Holders see the task
 ``GET /api/v1/inbox?escalated=true``, may act on it as if it were in their own queue, take it over
 (become its assignee), reassign it within its office, and leave remarks its assignee reads.
 """
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import exists, func, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..models import Escalation, TaskRemark, WorkItem
 from ..processes import hooks, store
@@ -17,23 +17,12 @@ from ..processes import hooks, store
 DAY = 86400
 
 
-def _held_by(actor):
-    pairs = [and_(Escalation.target_office_id == p.office_id, Escalation.target_role == p.role)
-             for p in actor.user.postings]
-    return and_(Escalation.resolved_at.is_(None), or_(*pairs) if pairs else false())
-
-
-def holds_escalation(actor, item: WorkItem) -> bool:
-    """True when ``actor`` is a target (L1 or L2) of an open escalation of ``item``."""
-    if actor is None or item is None or not actor.user.postings:
-        return False
-    return db.session.scalar(select(exists().where(Escalation.work_item_id == item.id, _held_by(actor))))
 
 
 def escalated_inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], int]:
     """Open tasks escalated to the actor, the most overdue first."""
     query = (select(WorkItem).where(WorkItem.closed_at.is_(None), exists().where(
-        Escalation.work_item_id == WorkItem.id, _held_by(actor)))
+        Escalation.work_item_id == WorkItem.id, policy.escalation_filter(actor)))
         .order_by(WorkItem.due_at.asc().nulls_last(), WorkItem.id))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
@@ -41,7 +30,7 @@ def escalated_inbox(actor, page: int, per_page: int) -> tuple[list[WorkItem], in
 
 def escalation_api(actor, item: WorkItem) -> dict | None:
     """How late the task is and at which level it reached the actor."""
-    held = db.session.scalars(select(Escalation).where(Escalation.work_item_id == item.id, _held_by(actor))
+    held = db.session.scalars(select(Escalation).where(Escalation.work_item_id == item.id, policy.escalation_filter(actor))
                               .order_by(Escalation.level.desc())).first()
     if held is None:
         return None
@@ -55,10 +44,7 @@ def escalation_api(actor, item: WorkItem) -> dict | None:
 
 def _open_item(actor, item_id: int) -> WorkItem:
     item = store.lock_work_item(item_id)
-    if item is None:
-        raise NotFound("There is no such task.")
-    if not holds_escalation(actor, item):
-        raise Forbidden("This task has not been escalated to you.")
+    policy.check(actor, "task.escalated", item, missing="There is no such task.")
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
     return item
@@ -85,7 +71,7 @@ def add_remark(actor, item_id: int, body: dict) -> TaskRemark:
     if not isinstance(text, str) or not text.strip() or len(text) > 2000:
         raise Invalid("Write the remark (at most 2000 characters).", fields={"remarks": "is required, up to 2000 characters"})
     item = _open_item(actor, item_id)
-    role = next((p.role for p in actor.user.postings if holds_escalation_role(item, p)), actor.primary_role)
+    role = next((p.role for p in actor.postings if holds_escalation_role(item, p)), actor.primary_role)
     remark = TaskRemark(work_item_id=item.id, author_id=actor.id, author_role=role, text=text.strip(),
                         created_at=clock.now())
     db.session.add(remark)

@@ -13,7 +13,7 @@ above it that holds the level's role at that moment, marks the work item and emi
 """
 from sqlalchemy import exists, select
 
-from .. import engine
+from .. import engine, policy
 from ..audit.operations import record as audit
 from ..extensions import db
 from ..models import Escalation, Office, Posting, WorkItem
@@ -80,10 +80,7 @@ def compute_sla(call) -> dict:
 
 
 def _posted(role: str, now):
-    valid = (Posting.role == role) & (Posting.office_id == Office.id)
-    valid &= (Posting.valid_from.is_(None)) | (Posting.valid_from <= now)
-    valid &= (Posting.valid_to.is_(None)) | (Posting.valid_to > now)
-    return exists().where(valid)
+    return exists().where(Posting.role == role, Posting.office_id == Office.id, policy.current_filter(Posting, now))
 
 
 def target_office(item: WorkItem, application, role: str, now) -> Office | None:

@@ -7,23 +7,20 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from ..errors import Forbidden
+from .. import policy
 from ..extensions import db
 from ..models import Application, Office, WorkItem
 from ..processes.deploy import active_version
 from . import operations
 
-SUPERVISORS = ("BDO", "SDO", "DM")
-ROLES = ("ANALYST", *SUPERVISORS)
 
 
 def jurisdiction_office_ids(actor) -> set[int] | None:
     """Offices the actor oversees: ``None`` (all) for an analyst, else offices at or below theirs."""
-    if actor.has_role("ANALYST"):
+    policy.require_role(actor, policy.HEATMAP_ROLES, "Only analysts and supervisors (BDO, SDO, DM) see the heatmap.")
+    if actor.has_role(*policy.MODELLERS):
         return None
-    if not actor.has_role(*SUPERVISORS):
-        raise Forbidden("Only analysts and supervisors (BDO, SDO, DM) see the heatmap.")
-    own = [db.session.get(Office, oid) for oid in actor.office_ids(*SUPERVISORS)]
+    own = [db.session.get(Office, oid) for oid in actor.office_ids(*policy.SUPERVISORS)]
     areas = {o.location_id for o in own if o is not None and o.location_id is not None}
     visible = {o.id for o in own if o is not None}
     for office in db.session.scalars(select(Office).where(Office.location_id.is_not(None))):

@@ -8,7 +8,7 @@ import io
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import force_locale
 
-from .. import clock, engine
+from .. import clock, engine, policy
 from ..errors import DomainError, Invalid
 from ..models.people import ROLES
 from ..processes.deploy import InvalidModel
@@ -22,7 +22,6 @@ from . import operations as studio
 studio_bp = Blueprint("studio", __name__, url_prefix="/studio")
 edge.install(studio_bp)
 
-ANALYST = ("ANALYST",)
 #: bpmn-js and dmn-js set inline styles on the elements they draw: allow styles (never scripts) inline.
 STUDIO_CSP = edge.CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
@@ -45,14 +44,14 @@ def _json_error(exc: DomainError):
 
 
 @studio_bp.get("/")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def index():
     items, _total = studio.list_models(1, 500)
     return render_template("studio/index.html", models=items)
 
 
 @studio_bp.get("/<service>")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def modeller(service):
     svc = studio.get_service(service)
     files, version = studio.current_files(service, request.args.get("version", type=int))
@@ -75,7 +74,7 @@ def modeller(service):
 
 
 @studio_bp.post("/<service>/validate")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def validate(service):
     """A report, not a write: a model with problems is a 200 ``{"ok": false, "problems"}`` here
     (saving it is refused with a 422)."""
@@ -87,7 +86,7 @@ def validate(service):
 
 
 @studio_bp.post("/<service>/drafts")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def save(service):
     files = studio.files_from_payload(service, request.get_json(silent=True))
     version, created = studio.save_draft(current_actor(), service, files)
@@ -95,19 +94,19 @@ def save(service):
 
 
 @studio_bp.post("/<service>/versions/<int:number>/activate")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def activate(service, number):
     return jsonify(studio.version_api(studio.activate(current_actor(), service, number)))
 
 
 @studio_bp.get("/<service>/versions/<int:number>/diff")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def diff(service, number):
     return jsonify(studio.diff(service, request.args.get("against", type=int) or max(number - 1, 1), number))
 
 
 @studio_bp.post("/<service>/form-preview")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def preview_form(service):
     """The form drawn by the same macro citizens' pages use, in English and in Bengali."""
     schema = request.get_json(silent=True)
@@ -122,7 +121,7 @@ def preview_form(service):
 
 
 @studio_bp.get("/<service>/export.zip")
-@page_access(roles=ANALYST)
+@page_access(roles=policy.MODELLERS)
 def export(service):
     files, version = studio.current_files(service, request.args.get("version", type=int))
     buffer = io.BytesIO(bundle.to_zip(files))
@@ -131,7 +130,7 @@ def export(service):
 
 
 @studio_bp.get("/<service>/heatmap")
-@page_access(roles=heat.ROLES)
+@page_access(roles=policy.HEATMAP_ROLES)
 def heatmap_page(service):
     svc = studio.get_service(service)
     data = heat.heatmap(current_actor(), service, clock.now())
@@ -141,6 +140,6 @@ def heatmap_page(service):
 
 
 @studio_bp.get("/<service>/heatmap.json")
-@page_access(roles=heat.ROLES)
+@page_access(roles=policy.HEATMAP_ROLES)
 def heatmap_json(service):
     return jsonify(heat.heatmap(current_actor(), service, clock.now()))

@@ -9,6 +9,7 @@ from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
 
+from .. import policy
 from ..extensions import babel, csrf, login_manager
 from . import access, edge, i18n
 
@@ -90,20 +91,20 @@ def _navigation() -> dict:
     """The menu of the logged-in user's roles."""
     links = []
     if current_user.is_authenticated:
-        roles = set(current_user.roles())
-        if roles & {"CITIZEN", "OPERATOR"}:
+        roles = set(policy.roles_of(current_user))
+        if roles & set(policy.SUBMITTERS):
             links.append(("applicant.my_applications", gettext("My applications") if "CITIZEN" in roles
                           else gettext("Entered today")))
-        if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+        if roles & set(policy.OFFICERS):
             links.append(("officer.inbox", gettext("Inbox")))
-        if roles & {"BDO", "SDO", "DM"}:
+        if roles & set(policy.SUPERVISORS):
             links.append(("officer.escalations", gettext("Escalated to me")))
-        if roles & {"SDO", "DM"}:
+        if roles & set(policy.COMPLAINT_READERS):
             links.append(("district.complaints", gettext("Complaints")))
-        if "DM" in roles:
+        if roles & set(policy.REVOKERS):
             links.append(("district.certificates", gettext("Certificates")))
-        if roles & {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}:
+        if roles & set(policy.MIS_PAGE_ROLES):
             links.append(("mis.dashboard", gettext("Dashboard")))
-        if "ANALYST" in roles:
+        if roles & set(policy.MODELLERS):
             links.append(("studio.index", gettext("Process studio")))
     return {"nav_links": links}

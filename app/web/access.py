@@ -1,4 +1,4 @@
-"""Who may open a page: the HTML twin of the API's ``@access``.
+"""Who may open a page: the HTML twin of the API's ``@access``; the decisions are ``app.policy``'s.
 
 Every web route declares a rule; ``tests/test_routes_access.py`` lists all routes and fails on one
 without. Anonymous visitors of a protected page are sent to the login page; a logged-in user without
@@ -9,6 +9,7 @@ import functools
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
+from .. import policy
 from ..accounts.actor import Actor
 from ..accounts.operations import revoke_login
 from ..accounts.tokens import SessionPolicy, live_token
@@ -17,9 +18,6 @@ from ..errors import NotFound
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
-OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
-SUBMITTERS = ("OPERATOR", "CITIZEN")
-MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "SDO", "DM")
 
 
 def page_access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
@@ -30,10 +28,14 @@ def page_access(rule: str = AUTHENTICATED, *, roles: tuple[str, ...] = ()):
             if rule != PUBLIC:
                 if not current_user.is_authenticated:
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-                if roles and not current_user.has_role(*roles):
+                actor = current_actor()
+                if roles and not policy.has_role(actor, roles):
                     abort(403)
+                if not roles:
+                    policy.require_authenticated(actor)
             return view(*args, **kwargs)
         wrapper.access_rule = (rule, roles)
+        wrapper.asks_policy = True
         return wrapper
     return decorate
 

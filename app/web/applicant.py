@@ -8,9 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
-from ..accounts.mobile import e164
-from ..accounts.otp import verified_mobile_of
+from .. import clock, policy
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound, StorageUnavailable
 from ..inputs import day_from_text, text_problems
@@ -24,7 +22,7 @@ from ..intake.enquiry import eo_report
 from ..models.application import CHANNELS
 from ..storage import storage_for
 from . import forms, queries
-from .access import AUTHENTICATED, SUBMITTERS, current_actor, page_access
+from .access import AUTHENTICATED, current_actor, page_access
 from .edge import keep_changes
 from .i18n import IST
 
@@ -34,7 +32,7 @@ OPERATOR_CHANNELS = tuple(c for c in CHANNELS if c != "WEB")
 
 
 def _default_channel(actor) -> str:
-    levels = {p.office.level for p in actor.user.postings if p.role == "OPERATOR"}
+    levels = {p.office.level for p in actor.postings if p.role == "OPERATOR"}
     for level, channel in (("CSC", "CSC"), ("BSK", "BSK"), ("KIOSK", "KIOSK"), ("GP", "GP")):
         if level in levels:
             return channel
@@ -134,7 +132,7 @@ def _form_page(service, schema, *, values, envelope, errors, doc_ids, status=200
 
 
 @applicant_bp.route("/apply/<key>", methods=["GET", "POST"])
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def apply(key):
     service = catalogue.get_service(key)
     schema = catalogue.application_form(key)
@@ -192,8 +190,8 @@ def apply(key):
 
 def _visible(ain: str):
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(current_actor(), application):
-        raise NotFound(_("There is no such application that you may see."))
+    policy.check(current_actor(), "application.view", application,
+                 missing=_("There is no such application that you may see."))
     return application
 
 
@@ -213,7 +211,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
                            history=queries.history_rows(application), certificate=certificate,
                            report=eo_report(application), complaints=complaints_of(application),
                            expected_by=records.expected_by(application),
-                           applicant_side=records.is_applicant_side(actor, application),
+                           applicant_side=policy.is_owner(actor, application),
                            open_items=[w for w in application.work_items if w.closed_at is None],
                            feedback=feedback_of(application), feedback_errors=feedback_errors or {},
                            feedback_values=feedback_values or {},
@@ -222,7 +220,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
 
 
 @applicant_bp.post("/applications/<ain>/feedback")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def feedback(ain):
     """The applicant side rates a delivered service once (1–5, optional comment)."""
     from ..intake.feedback import give_feedback
@@ -273,7 +271,7 @@ def certificate(ain):
 
 
 @applicant_bp.route("/applications/<ain>/resubmit", methods=["GET", "POST"])
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def resubmit(ain):
     application = _visible(ain)
     schema = application.instance.version.forms.get(application.service.key, {})
@@ -323,7 +321,7 @@ def _replacement_documents(application) -> dict[str, str]:
 
 
 @applicant_bp.get("/my/applications")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def my_applications():
     actor = current_actor()
     day = None
@@ -339,7 +337,7 @@ def my_applications():
 
 
 @applicant_bp.post("/applications/<ain>/complaint")
-@page_access(roles=SUBMITTERS)
+@page_access(roles=policy.SUBMITTERS)
 def complaint(ain):
     """The applicant complains about a rejection (SoP §8.7); the district's officers see it."""
     from ..intake import complaints

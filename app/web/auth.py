@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import policy
 from ..accounts import ratelimit
 from ..accounts import operations as accounts
 from ..accounts.tokens import SessionPolicy, issue_token
@@ -37,10 +38,10 @@ def start_page_session(user) -> None:
 
 
 def home_for(user) -> str:
-    roles = set(user.roles())
-    if roles & {"PRADHAN", "BDO", "EO", "SDO", "DM"}:
+    roles = set(policy.roles_of(user))
+    if roles & set(policy.OFFICERS):
         return url_for("officer.inbox")
-    if roles & {"CITIZEN", "OPERATOR"}:
+    if roles & set(policy.SUBMITTERS):
         return url_for("applicant.my_applications")
     return url_for("public.home")
 

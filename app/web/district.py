@@ -4,7 +4,7 @@ revocation (DM of the applicant's district). Thin views over ``app.intake.compla
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, policy
 from ..certificates import lookup
 from ..errors import Conflict, Invalid
 from ..inputs import page_number
@@ -18,7 +18,7 @@ PER_PAGE = 50
 
 
 @district_bp.get("/complaints")
-@page_access(roles=("DM", "SDO"))
+@page_access(roles=policy.COMPLAINT_READERS)
 def complaints():
     """Complaints on rejected applications of the districts (DM) and subdivisions (SDO) I serve."""
     page = page_number(request.args.get("page"))
@@ -49,20 +49,20 @@ def _certificate_page(uin_text: str, *, errors=None, reason="", status=200, mess
     certificate = queries.certificate_public(uin_text) if uin_text else None
     actor = current_actor()
     return render_template("officer/certificate.html", uin=uin_text, certificate=certificate,
-                           own=certificate is not None and lookup.is_dm_of_district(actor, certificate, clock.now()),
+                           own=certificate is not None and policy.may(actor, "certificate.revoke", certificate),
                            may_revoke=certificate is not None and queries.may_revoke(actor, certificate),
                            errors=errors or {}, reason=reason, message=message), status
 
 
 @district_bp.get("/certificates")
-@page_access(roles=("DM",))
+@page_access(roles=policy.REVOKERS)
 def certificates():
     """Find a certificate by its UIN; the DM of the applicant's district may revoke it."""
     return _certificate_page((request.args.get("uin") or "").strip())
 
 
 @district_bp.post("/certificates/<uin>/revoke")
-@page_access(roles=("DM",))
+@page_access(roles=policy.REVOKERS)
 def revoke(uin):
     reason = request.form.get("reason", "")
     try:

@@ -7,10 +7,11 @@ import io
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import policy
 from ..errors import Invalid
 from ..reports.summary import FIELDS
 from . import mis_queries
-from .access import MIS_ROLES, current_actor, page_access
+from .access import current_actor, page_access
 
 mis_bp = Blueprint("mis", __name__, url_prefix="/mis")
 
@@ -23,7 +24,7 @@ def _params():
 
 
 @mis_bp.get("/")
-@page_access(roles=MIS_ROLES)
+@page_access(roles=policy.MIS_PAGE_ROLES)
 def dashboard():
     by, date_from, date_to = _params()
     actor = current_actor()
@@ -40,7 +41,7 @@ def dashboard():
 
 
 @mis_bp.get("/summary.csv")
-@page_access(roles=MIS_ROLES)
+@page_access(roles=policy.MIS_PAGE_ROLES)
 def summary_csv():
     by, date_from, date_to = _params()
     board = mis_queries.dashboard(current_actor(), by, date_from, date_to)

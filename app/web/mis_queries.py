@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, func, select
 
-from .. import clock
+from .. import clock, policy
 from ..extensions import db
 from ..intake.feedback import ratings_by_service
 from ..models import Application, Location, Service, SlaStep, WorkItem
 from ..reports import summary as reports
-from ..reports.jurisdiction import MIS_ROLES, jurisdiction_of
 
 #: Groupings of applications offered on the page (the reports' office/officer figures count SLA steps).
 GROUPS = ("gp", "block", "district", "service")
@@ -54,7 +53,7 @@ def dashboard(actor, by: str, date_from: str | None, date_to: str | None) -> Das
     """:raises Invalid: a date not ``YYYY-MM-DD`` (``fields`` name ``from`` / ``to``)."""
     items = reports.summary(actor, by, date_from or None, date_to or None)
     start, end = reports.parse_period(date_from or None, date_to or None)
-    scope = jurisdiction_of(actor)
+    scope = policy.counting_area(actor)
     period = [scope.applications()]
     if start:
         period.append(Application.submitted_at >= start)
@@ -71,7 +70,7 @@ def dashboard(actor, by: str, date_from: str | None, date_to: str | None) -> Das
     if by == "service":
         _add_ratings(rows, total, where)
     overdue, overdue_count = _overdue(where)
-    offices = [p.office for p in actor.user.postings if p.role in MIS_ROLES and p.office is not None]
+    offices = [p.office for p in actor.postings if p.role in policy.MIS_ROLES and p.office is not None]
     return Dashboard(rows, total, overdue, overdue_count, offices)
 
 

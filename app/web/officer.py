@@ -6,12 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from lxml import etree
 
-from .. import clock
+from .. import clock, policy
 from ..errors import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
 from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
-from ..inbox.reassign import may_reassign
 from ..inputs import page_number
 from ..intake import records
 from ..intake.application_documents import add_document
@@ -19,7 +18,7 @@ from ..intake.enquiry import eo_report
 from ..intake.recall import CannotRecall, recall as recall_application
 from ..sla import escalations as sla
 from . import forms, queries
-from .access import OFFICERS, current_actor, page_access
+from .access import current_actor, page_access
 
 officer_bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -38,7 +37,7 @@ def sla_state(item) -> str:
 
 
 @officer_bp.get("/inbox")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def inbox():
     actor = current_actor()
     service, step = request.args.get("service") or None, request.args.get("step") or None
@@ -56,7 +55,7 @@ def inbox():
 
 
 @officer_bp.post("/tasks/<int:item_id>/claim")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def claim(item_id):
     inbox_ops.claim(current_actor(), item_id)
     flash(_("The task is yours now; others no longer see it."), "success")
@@ -64,7 +63,7 @@ def claim(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/release")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def release(item_id):
     inbox_ops.release(current_actor(), item_id)
     flash(_("The task is back in the shared inbox."), "info")
@@ -87,7 +86,7 @@ def _task_page(item, *, values=None, errors=None, chosen_action=None, fifo=None,
     actions = list(form_actions(schema).values())
     return render_template(
         "officer/task.html", escalation=escalation, remarks=sla.remarks_of(item),
-        reassign_to=queries.officers_for(item.office_id, item.role) if may_reassign(actor, item) else None,
+        reassign_to=queries.officers_for(item.office_id, item.role) if policy.may(actor, "task.reassign", item) else None,
         item=item, application=application, schema=schema, decision=decision_layout(fields, actions),
         actions=actions, officer_choices=officer_choices, rows=forms.describe(app_schema, application.data or {}),
         history=queries.history_rows(application), errors=errors or {}, chosen_action=chosen_action, fifo=fifo,
@@ -120,7 +119,7 @@ def error_links(errors: dict, fields: list) -> list[tuple[str, str]]:
 
 
 @officer_bp.get("/tasks/<int:item_id>")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def task(item_id):
     return _task_page(inbox_ops.get_item(current_actor(), item_id))
 
@@ -130,7 +129,7 @@ SIGNING_ACTIONS = ("approve",)
 
 
 @officer_bp.post("/tasks/<int:item_id>")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def complete(item_id):
     actor = current_actor()
     item = inbox_ops.get_item(actor, item_id)
@@ -191,7 +190,7 @@ def _lang_bn() -> bool:
 
 
 @officer_bp.get("/tasks/<int:item_id>/diagram.bpmn")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def diagram(item_id):
     """The BPMN XML of the version this application runs on (drawn by the vendored viewer)."""
     item = inbox_ops.get_item(current_actor(), item_id)
@@ -229,7 +228,7 @@ def bengali_labels(xml: str) -> str:
 
 
 @officer_bp.get("/escalations")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def escalations():
     """Tasks escalated to me (L1/L2), the most overdue first, with how late each is."""
     actor = current_actor()
@@ -239,7 +238,7 @@ def escalations():
 
 
 @officer_bp.post("/tasks/<int:item_id>/take-over")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def take_over(item_id):
     sla.take_over(current_actor(), item_id)
     flash(_("You have taken over this task."), "success")
@@ -247,7 +246,7 @@ def take_over(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/remark")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def remark(item_id):
     try:
         sla.add_remark(current_actor(), item_id, {"remarks": request.form.get("remarks", "")})
@@ -259,7 +258,7 @@ def remark(item_id):
 
 
 @officer_bp.post("/tasks/<int:item_id>/reassign")
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def reassign(item_id):
     try:
         item = reassigning.reassign(current_actor(), item_id, {"username": request.form.get("username", "")})
@@ -271,13 +270,13 @@ def reassign(item_id):
 
 
 @officer_bp.route("/applications/<ain>/recall", methods=["GET", "POST"])
-@page_access(roles=OFFICERS)
+@page_access(roles=policy.OFFICERS)
 def recall(ain):
     """The officer who acted last pulls the application back before the next officer acts."""
     actor = current_actor()
     application = records.find_by_ain(ain)
-    if application is None or not records.can_view(actor, application):
-        raise NotFound(_("There is no such application that you may see."))
+    policy.check(actor, "application.view", application,
+                 missing=_("There is no such application that you may see."))
     last = queries.recallable(actor, application)
     errors, status, message = {}, 200, None
     if request.method == "POST":

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import policy
 from ..accounts import ratelimit
 from ..catalogue import operations as catalogue
 from ..certificates import lookup as certificate_lookup
@@ -51,7 +52,7 @@ def track():
             result["submitted_at_dt"] = application.submitted_at
             result["updated_at_dt"] = application.updated_at
             result["certificate"] = queries.certificate_of(application)
-            result["may_view"] = current_user.is_authenticated and records.can_view(current_actor(), application)
+            result["may_view"] = current_user.is_authenticated and policy.may(current_actor(), "application.view", application)
     return render_template("public/track.html", ain=raw, result=result, error=error), status
 
 

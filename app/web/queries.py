@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from .. import clock
+from .. import clock, policy
 from ..models import Application, Certificate, Document, Location, Posting, User, WorkItem
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
@@ -53,7 +53,7 @@ def inbox_choices(actor) -> tuple[list[tuple[str, str, str]], list[tuple[str, st
     """Services and steps present among the officer's open tasks, for the filter menus."""
     rows = db.session.execute(select(WorkItem.task_key, WorkItem.task_name, WorkItem.task_name_bn,
                                      Application.service_id).join(Application)
-                              .where(WorkItem.closed_at.is_(None), inbox_ops.visible_filter(actor)).distinct()).all()
+                              .where(WorkItem.closed_at.is_(None), policy.visible_work_items(actor)).distinct()).all()
     steps = sorted({(r[0], r[1], r[2] or r[1]) for r in rows}, key=lambda s: s[1])
     from ..models import Service
     ids = {r[3] for r in rows}
@@ -64,7 +64,8 @@ def inbox_choices(actor) -> tuple[list[tuple[str, str, str]], list[tuple[str, st
 def officers_for(office_id: int, role: str) -> list[User]:
     """Active officers posted with ``role`` at the office (the choices of an ``x-officer-role`` field)."""
     return db.session.scalars(select(User).join(Posting).where(
-        Posting.office_id == office_id, Posting.role == role, User.active.is_(True)).order_by(User.name)).all()
+        Posting.office_id == office_id, Posting.role == role, policy.current_filter(Posting),
+        User.active.is_(True)).order_by(User.name)).all()
 
 
 def gp_choices() -> list[tuple[Location, list[Location]]]:
@@ -125,7 +126,7 @@ def my_last_recallable(actor) -> WorkItem | None:
 
 def may_revoke(actor, certificate: Certificate) -> bool:
     """Whether the page offers the revoke form (``app.certificates.lookup`` decides)."""
-    return lookup.may_revoke(actor, certificate, clock.now())
+    return lookup.may_revoke(actor, certificate)
 
 
 def open_item_held_by(application, user_id: int) -> WorkItem | None:

@@ -14,7 +14,7 @@ def test_complaint_on_a_rejected_application_reaches_the_district(api):
     assert complain(api, "operator.csc-barasat", ain).status_code == 409        # not rejected yet
     act(api, "pradhan.raipur", ain, "reject", reason="Income proof not attested.")
     assert complain(api, "pradhan.raipur", ain).status_code == 403              # an officer is not the applicant
-    assert complain(api, "operator.raipur", ain).status_code == 403             # the GP operator is not the submitter
+    assert complain(api, "operator.raipur", ain).status_code == 404             # a GP operator sees only their centre's (issue 13)
     assert complain(api, "operator.garaimari", ain).status_code == 404          # not theirs to see
     assert complain(api, "operator.csc-barasat", ain, "short").status_code == 422
     r = complain(api, "operator.csc-barasat", ain)

@@ -1,12 +1,17 @@
-"""Which applications a viewer may count: the areas under the offices of their postings."""
+"""Which applications a viewer may count in MIS figures: the areas under the offices of their current
+postings (a state posting counts everything; a service point counts what its operators entered).
+
+Counting is wider than seeing (:mod:`.jurisdiction`): a GP's operator counts the GP's applications but
+reads only their own centre's (:mod:`.ownership`)."""
 from dataclasses import dataclass
 
 from sqlalchemy import false, or_, select
 
 from ..extensions import db
 from ..models import Application, Location, Posting
+from .roles import MIS_ROLES
+from .rules import record, require_role
 
-MIS_ROLES = ("OPERATOR", "PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN", "ANALYST")
 SERVICE_POINTS = ("CSC", "BSK", "KIOSK")
 
 
@@ -30,13 +35,18 @@ class Jurisdiction:
         return or_(*conditions) if conditions else false()
 
 
-def jurisdiction_of(actor) -> Jurisdiction:
+def counting_area(actor) -> Jurisdiction:
+    """The area whose applications ``actor`` may count (MIS roles only).
+
+    :raises Forbidden: the actor holds no current MIS role.
+    """
+    require_role(actor, MIS_ROLES)
     children: dict = {}
     for loc_id, parent_id in db.session.execute(select(Location.id, Location.parent_id)):
         children.setdefault(parent_id, []).append(loc_id)
     locations: set | None = set()
     offices = set()
-    for posting in actor.user.postings:
+    for posting in actor.postings:
         office = posting.office
         if posting.role not in MIS_ROLES:
             continue
@@ -52,3 +62,11 @@ def jurisdiction_of(actor) -> Jurisdiction:
                     locations.add(node)
                     todo.extend(children.get(node, []))
     return Jurisdiction(locations, offices)
+
+
+def may_count(actor, application: Application) -> bool:
+    """Whether ``application`` lies in ``actor``'s counting area (per-step SLA figures of one application)."""
+    allowed = db.session.scalar(select(Application.id).where(
+        Application.id == application.id, counting_area(actor).applications())) is not None
+    record("application.count", allowed)
+    return allowed

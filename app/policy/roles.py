@@ -1,0 +1,39 @@
+"""Role sets, defined once (DESIGN.md §8). Everything that asks "which roles may…" imports them here."""
+
+CITIZEN = "CITIZEN"
+OPERATOR = "OPERATOR"
+ANALYST = "ANALYST"
+ADMIN = "ADMIN"
+DM = "DM"
+SDO = "SDO"
+
+#: Officers who work task inboxes; each also sees every application of the area their office serves.
+OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
+#: Who files applications from a logged-in account (partners use an API key: :data:`API_KEY`).
+SUBMITTERS = (OPERATOR, CITIZEN)
+#: Supervisors see the heatmap of the offices in their area.
+SUPERVISORS = ("BDO", "SDO", "DM")
+#: Who reads complaints: the district's and subdivision's heads.
+COMPLAINT_READERS = (DM, SDO)
+#: Who may read MIS counts through the API (each within their counting area: :mod:`app.policy.counting`).
+MIS_ROLES = (OPERATOR, *OFFICERS, ADMIN, ANALYST)
+#: Who may open the MIS dashboard pages: operators and the officers who supervise an area (an EO works
+#: one office's queue and has no area dashboard; analysts and admins use the API).
+MIS_PAGE_ROLES = (OPERATOR, "PRADHAN", "BDO", SDO, DM)
+#: Who sees the heatmap of a service: analysts everywhere, supervisors in their area.
+HEATMAP_ROLES = (ANALYST, *SUPERVISORS)
+#: Who edits and publishes process models.
+MODELLERS = (ANALYST,)
+#: Who reads process models and version diffs.
+MODEL_READERS = (ANALYST, ADMIN)
+#: Who adds a service to the catalogue.
+CATALOGUE_EDITORS = (ADMIN, ANALYST)
+#: Who administers the notification outbox.
+ADMINS = (ADMIN,)
+#: Who revokes certificates (the DM of the applicant's district).
+REVOKERS = (DM,)
+#: A pseudo-role a route may list: a partner's API key (its user has no posting of its own).
+API_KEY = "APIKEY"
+
+#: Roles that come from postings; an account without any posting is a citizen.
+POSTED = (OPERATOR, *OFFICERS, ANALYST, ADMIN)
