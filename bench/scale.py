@@ -54,9 +54,14 @@ def percentiles(times):
     return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
 
 
+EXPLAIN = {"on": False, "app": None}
+
+
 def measure(name, fn, repeat, warm=3):
     for _ in range(warm):
         fn()
+    if EXPLAIN["on"]:
+        explain_slowest(name, fn)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -64,6 +69,42 @@ def measure(name, fn, repeat, warm=3):
         times.append((time.perf_counter() - t0) * 1000)
     p50, p95 = percentiles(times)
     print(f"{name}: p50 {p50:.1f} ms p95 {p95:.1f} ms", flush=True)
+
+
+def explain_slowest(name, fn):
+    """EXPLAIN ANALYZE the slowest SQL statement that one call of ``fn`` runs (docs/performance.md)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    with EXPLAIN["app"].app_context():
+        engine = db.engine
+    seen, started = [], {}
+
+    def before(conn, cursor, statement, parameters, context, many):
+        started[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, many):
+        seen.append(((time.perf_counter() - started.pop(id(cursor), time.perf_counter())) * 1000, statement,
+                     parameters))
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    ms, statement, parameters = max(seen, key=lambda s: s[0])
+    with EXPLAIN["app"].app_context():
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters)
+            plan = "\n".join("    " + r[0] for r in cursor.fetchall())
+            raw.rollback()
+        finally:
+            raw.close()
+    print(f"--- {name}: {len(seen)} statements, slowest {ms:.1f} ms:\n    {' '.join(statement.split())[:600]}\n{plan}",
+          flush=True)
 
 
 def ok(response, status=200):
@@ -126,6 +167,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database it created")
     parser.add_argument("--reuse", action="store_true", help="measure an already seeded --database")
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each read's slowest query")
     args = parser.parse_args()
     url = args.database or DEFAULT
     own = args.database is None and not args.reuse
@@ -155,6 +197,7 @@ def run(url, data_dir, args):
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"database: {url.rsplit('/', 1)[1]}; load: {load}", flush=True)
     app = build_app(url, data_dir, fresh=not args.reuse)
+    EXPLAIN.update(on=args.explain, app=app)
     if not args.reuse:
         t0 = time.perf_counter()
         templates = make_templates(Api(app.test_client()), sorted(FORMS))   # no app context: g per request
