@@ -101,13 +101,22 @@ def _head_action(client, user, action, body, timings):
     return False
 
 
-def lifecycle_worker(args):
-    index, port, seconds, certificates, start_at = args
-    operator, bdo, eo, lgd = BLOCKS[index % len(BLOCKS)]
+def setup_worker(args):
+    """Log the client's three users in and upload its documents (before the clock starts)."""
+    index, port = args
+    operator, bdo, eo, _lgd = BLOCKS[index % len(BLOCKS)]
     client = Http(port)
     documents = [{"type": t, "id": client.upload(operator, t)} for t in DOCS]
     for user in (bdo, eo):
         client.token(user)
+    return client.tokens, documents
+
+
+def lifecycle_worker(args):
+    index, port, seconds, certificates, start_at, (tokens, documents) = args
+    operator, bdo, eo, lgd = BLOCKS[index % len(BLOCKS)]
+    client = Http(port)
+    client.tokens = dict(tokens)
     timings, lifecycles = {}, 0
     final = ("approve", {}) if certificates else ("reject", {"reason": "The applicant does not live here."})
     while time.time() < start_at:
@@ -152,9 +161,10 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
 
 
-def run_phase(pool, port, clients, seconds, certificates):
+def run_phase(pool, port, clients, seconds, certificates, prepared):
     start_at = time.time() + 2
-    results = pool.map(lifecycle_worker, [(i, port, seconds, certificates, start_at) for i in range(clients)])
+    results = pool.map(lifecycle_worker, [(i, port, seconds, certificates, start_at, prepared[i])
+                                          for i in range(clients)])
     timings, lifecycles = {}, 0
     for t, n in results:
         lifecycles += n
@@ -200,9 +210,11 @@ def one_size(url, workers, clients, seconds, port):
                     time.sleep(0.2)
             print(f"gunicorn -w {workers}, {clients} clients, {seconds} s per phase:", flush=True)
             with mp.Pool(clients) as pool:
-                run_phase(pool, port, clients, seconds, certificates=False)
-                run_phase(pool, port, clients, seconds, certificates=True)
+                prepared = pool.map(setup_worker, [(i, port) for i in range(clients)])
+                run_phase(pool, port, clients, seconds, False, prepared)
+                run_phase(pool, port, clients, seconds, True, prepared)
                 ains, uins = public_keys(url)
+                assert ains and uins, "no lifecycle finished: nothing to track or verify"
                 start_at = time.time() + 2
                 count = sum(pool.map(reads_worker, [(i, port, seconds, ains, uins, start_at) for i in range(clients)]))
             print(f"  public track + verify: {count / seconds:.0f} requests/s", flush=True)
