@@ -55,9 +55,12 @@ def percentiles(times):
 
 
 EXPLAIN = {"on": False, "app": None}
+ONLY: list[str] = []
 
 
 def measure(name, fn, repeat, warm=3):
+    if ONLY and not any(name.startswith(prefix) for prefix in ONLY):
+        return
     for _ in range(warm):
         fn()
     if EXPLAIN["on"]:
@@ -168,6 +171,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="measure an already seeded --database")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each read's slowest query")
+    parser.add_argument("--only", default="", help="comma-separated name prefixes of the reads to measure")
     args = parser.parse_args()
     url = args.database or DEFAULT
     own = args.database is None and not args.reuse
@@ -198,6 +202,7 @@ def run(url, data_dir, args):
           f"database: {url.rsplit('/', 1)[1]}; load: {load}", flush=True)
     app = build_app(url, data_dir, fresh=not args.reuse)
     EXPLAIN.update(on=args.explain, app=app)
+    ONLY.extend(p for p in args.only.split(",") if p)
     if not args.reuse:
         t0 = time.perf_counter()
         templates = make_templates(Api(app.test_client()), sorted(FORMS))   # no app context: g per request

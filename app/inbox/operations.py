@@ -43,8 +43,8 @@ def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: 
         query = query.where(WorkItem.task_key == task_key)
     if overdue:
         query = query.where(WorkItem.due_at < clock.now())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))   # counted unsorted
     query = query.order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page_query = query.options(*ROW_OPTIONS).offset((page - 1) * per_page).limit(per_page)
     return db.session.scalars(page_query).unique().all(), total
 

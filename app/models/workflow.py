@@ -65,7 +65,8 @@ class WorkItem(db.Model):
     __table_args__ = (
         UniqueConstraint("task_guid"),
         # Open items only, in inbox order: a page is read straight off the index (bench/scale.py).
-        Index("ix_work_item_open_queue", "office_id", "role", "tatkal", "app_submitted_at", "id",
+        # (assignee_id last: the inbox count is answered from the index alone)
+        Index("ix_work_item_open_queue", "office_id", "role", "tatkal", "app_submitted_at", "id", "assignee_id",
               postgresql_ops={"tatkal": "DESC"},   # Tatkal first: the order of the inbox query
               postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
         # Overdue open items (MIS, SLA): a small index however many items are closed.

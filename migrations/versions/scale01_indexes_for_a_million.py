@@ -23,7 +23,8 @@ OPEN = sa.text("closed_at IS NULL")
 def upgrade():
     with op.batch_alter_table('work_item', schema=None) as batch_op:
         batch_op.drop_index('ix_work_item_inbox')
-        batch_op.create_index('ix_work_item_open_queue', ['office_id', 'role', 'tatkal', 'app_submitted_at', 'id'],
+        batch_op.create_index('ix_work_item_open_queue', ['office_id', 'role', 'tatkal', 'app_submitted_at', 'id',
+                                                          'assignee_id'],
                               unique=False, postgresql_ops={'tatkal': 'DESC'}, postgresql_where=OPEN,
                               sqlite_where=OPEN)
         batch_op.create_index('ix_work_item_open_due', ['due_at'], unique=False,
