@@ -21,8 +21,8 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.intake import ain as ain_codes
-from app.models import (Application, ApplicationDocument, AuditEvent, Certificate, Department, Notification, ProcessInstance,
-                        Service, SlaClock, SlaStep, WorkItem)
+from app.models import (Application, ApplicationDocument, AuditEvent, Certificate, Department, Notification,
+                        ProcessInstance, Service, SlaClock, SlaStep, WorkItem)
 from tests.helpers import act as _act
 from tests.services.samples import FORMS, payload
 

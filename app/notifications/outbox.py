@@ -103,7 +103,8 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
     change = _change_number(application)
     enqueue_many([message(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"),
                           language=language, application_id=application.id, params=params,
-                          priority=rule.get("priority", 0), dedupe_key=f"app:{application.id}:{event}:{change}:{channel}:{to}")
+                          priority=rule.get("priority", 0),
+                          dedupe_key=f"app:{application.id}:{event}:{change}:{channel}:{to}")
                   for channel, to in applicant_addresses(application, rule.get("channels", []))])
 
 
