@@ -1,7 +1,7 @@
 """indexes for a million applications: open-queue and open-due partial indexes, officer's last task
 
 Revision ID: scale01
-Revises: 35020a98e204
+Revises: lead01
 Create Date: 2026-12-03 06:10:00
 
 Measured with bench/scale.py (docs/performance.md): the inbox sorted every open item of the office,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'scale01'
-down_revision = '35020a98e204'
+down_revision = 'lead01'
 branch_labels = None
 depends_on = None
 

@@ -16,9 +16,10 @@ from app.models import Notification, SlaStep, WorkItem
 from tests.helpers import submit_residential, task_for
 from tests.services.samples import submit
 
-# Measured budgets (the goal of 10 is not reached yet; before this change the same actions took 19-22).
-ACTION_BUDGET = 15       # send back (income): the notification's audit marker adds a SELECT
-FIFO_ACTION_BUDGET = 16  # flow C: the named enquiry officer is checked and then assigned (two user lookups)
+# Measured budgets (the goal of 10 is not reached yet; before this change the same actions took 19-22,
+# then the delegation check and the webhook subscriptions added one SELECT each).
+ACTION_BUDGET = 17       # send back (income): the notification's audit marker adds a SELECT
+FIFO_ACTION_BUDGET = 18  # flow C: the named enquiry officer is checked and then assigned (two user lookups)
 
 
 @contextmanager
