@@ -29,6 +29,8 @@ class Config:
         #: Length of one SLA "day" in seconds; compressed for demos and black-box tests.
         self.SLA_DAY_SECONDS = _int("PRAVAH_SLA_DAY_SECONDS", 86400)
         self.TIMER_SWEEP_SECONDS = _int("PRAVAH_TIMER_SWEEP_SECONDS", 30)
+        #: Sweeper threads per scheduler run (each claims with SKIP LOCKED; a burst drains in parallel).
+        self.TIMER_SWEEPERS = _int("PRAVAH_TIMER_SWEEPERS", 2)
         self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
         self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
         #: QR, receipt and SMS links; by default the address `make run` (`flask serve`) listens on.

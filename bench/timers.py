@@ -1,6 +1,7 @@
 """SLA timer firing: lateness p50/p99 and throughput with many waiting instances.
 
     python bench/timers.py [--waiting 100000] [--due 1000] [--window 120] [--db URL]
+    python bench/timers.py --waiting 1000000 --burst 10000 [--sweepers 4]
 
 Runs on PostgreSQL when it answers (default postgresql://postgres@127.0.0.1:5432/pravah_sla_bench,
 created if missing; the database is emptied), else on a SQLite file in /tmp. It prints the machine,
@@ -14,6 +15,10 @@ database and data size with the figures.
    production sweep interval of 30 s) runs until every copy has escalated; lateness = escalation
    raised_at - the step's due time.
 3. Throughput: the same number of copies, all already due, fired by one sweep pass.
+
+With ``--burst N`` instead: N copies all due at the same instant (a Monday morning), the waiting
+rows as above; at that instant ``--sweepers`` threads (scheduler.sweep.sweep_parallel, the same
+claim as sweepers on several hosts) drain them; prints lateness p50/p99/max and the drain time.
 """
 import argparse
 import os
@@ -48,6 +53,8 @@ def main():
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--window", type=float, default=120.0)
     parser.add_argument("--db")
+    parser.add_argument("--burst", type=int, default=0, help="N timers due at one instant instead of --due")
+    parser.add_argument("--sweepers", type=int, default=4)
     args = parser.parse_args()
     url = pick_database(args.db)
     if url.startswith("sqlite:////"):
@@ -110,6 +117,8 @@ def main():
             db.session.commit()
             return ids
 
+        if args.burst:
+            return burst(app, args, ain, old_iso, source_id, far)
         first = datetime.now(timezone.utc) + timedelta(seconds=20)
         due_ids = make_due(args.due, first, args.window)
         print(f"data: {args.waiting:,} waiting + {args.due:,} due instances (waiting rows inserted in "
@@ -147,6 +156,53 @@ def main():
     print(f"throughput (one sweep, {args.due:,} due at once): {result.fired} fired in {elapsed:.1f} s = "
           f"{result.fired / elapsed:.1f} instances/s ({elapsed / max(1, result.fired) * 1000:.1f} ms each); "
           f"failed {result.failed}")
+
+
+def burst(app, args, ain, old_iso, source_id, far):
+    """N copies due at one instant, drained by --sweepers threads; lateness p50/p99/max."""
+    from sqlalchemy import select, update
+
+    from app.extensions import db
+    from app.models import Escalation, ProcessInstance, SlaStep, WorkItem
+    from scheduler.sweep import sweep_parallel
+    from tests.scheduler.bulk import clone
+    t0 = time.perf_counter()
+    ids = clone(ain, args.burst, prefix="B")
+    due = datetime.now(timezone.utc) + timedelta(seconds=30)
+    # set-based: every copy's timer (in its state and its rows) at the same instant
+    db.session.execute(update(ProcessInstance).where(ProcessInstance.id.in_(ids)).values(
+        state=db.func.replace(ProcessInstance.state, old_iso, due.isoformat()), next_timer_at=due))
+    db.session.execute(update(WorkItem).where(WorkItem.instance_id.in_(ids)).values(due_at=due))
+    db.session.execute(update(SlaStep).where(SlaStep.work_item_id.in_(
+        select(WorkItem.id).where(WorkItem.instance_id.in_(ids)))).values(due_at=due))
+    db.session.execute(update(ProcessInstance).where(ProcessInstance.id == source_id).values(next_timer_at=far))
+    db.session.commit()
+    db.session.remove()
+    print(f"data: {args.waiting:,} waiting + a burst of {args.burst:,} due at one instant "
+          f"(copies made in {time.perf_counter() - t0:.0f} s); {args.sweepers} sweeper threads", flush=True)
+    while datetime.now(timezone.utc) < due:
+        time.sleep(0.05)
+    t1 = time.perf_counter()
+    fired = failed = 0
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+        profile = cProfile.Profile()
+        profile.enable()
+        result = sweep_parallel(app, 1)
+        profile.disable()
+        fired, failed = result.fired, result.failed
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    while fired + failed < args.burst and time.perf_counter() - t1 < 900:
+        result = sweep_parallel(app, args.sweepers)
+        fired, failed = fired + result.fired, failed + result.failed
+    drained = time.perf_counter() - t1
+    with app.app_context():
+        rows = db.session.execute(select(Escalation.raised_at, Escalation.step_due_at)).all()
+        db.session.remove()
+    late = [(r - d).total_seconds() for r, d in rows]
+    print(f"burst: {fired:,} fired, {failed} failed in {drained:.1f} s = {fired / drained:.0f} timers/s; lateness "
+          f"p50 {percentile(late, 50):.3f} s, p99 {percentile(late, 99):.3f} s, max {max(late):.3f} s")
 
 
 if __name__ == "__main__":

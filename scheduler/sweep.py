@@ -10,6 +10,7 @@ back to a savepoint, counted (``timer_failures``, ``last_error``) and backed off
 """
 import logging
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -130,13 +131,51 @@ def sweep(settings, now: datetime | None = None, *, batch: int = BATCH) -> Sweep
     return result
 
 
-def sweep_job(app) -> datetime | None:
-    """The scheduler job: one sweep; returns when the next timer is due so the scheduler can wake then."""
+def _merge(results: list[SweepResult]) -> SweepResult:
+    out = SweepResult()
+    for r in results:
+        out.fired, out.failed, out.skipped = out.fired + r.fired, out.failed + r.failed, out.skipped + r.skipped
+        out.failures.update(r.failures)
+        if r.next_due is not None and (out.next_due is None or r.next_due < out.next_due):
+            out.next_due = r.next_due
+    return out
+
+
+def sweep_parallel(app, sweepers: int, now: datetime | None = None) -> SweepResult:
+    """``sweepers`` threads sweep the same due rows, each with its own session and connection; the
+    row claim (``FOR UPDATE SKIP LOCKED`` + still-due re-check) keeps every timer exactly-once, as it
+    does between sweepers on different hosts. SQLite serialises writers: one sweeper there."""
     with app.app_context():
-        try:
-            result = sweep(app.config)
-        finally:
-            db.session.remove()
+        if sweepers <= 1 or db.session.get_bind().dialect.name != "postgresql":
+            try:
+                return sweep(app.config, now)
+            finally:
+                db.session.remove()
+    results: list = [None] * sweepers
+    errors: list = []
+
+    def run(slot: int) -> None:
+        with app.app_context():
+            try:
+                results[slot] = sweep(app.config, now)
+            except Exception as exc:  # noqa: BLE001 - reported after the others finish
+                errors.append(exc)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=run, args=(i,), name=f"timer-sweeper-{i}") for i in range(sweepers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return _merge([r for r in results if r is not None])
+
+
+def sweep_job(app) -> datetime | None:
+    """The scheduler job: one sweep (``TIMER_SWEEPERS`` threads); returns when the next timer is due so
+    the scheduler can wake then."""
+    result = sweep_parallel(app, int(app.config.get("TIMER_SWEEPERS", 1)))
     if result.fired or result.failed:
         log.info("timer sweep: %s fired, %s failed, %s skipped", result.fired, result.failed, result.skipped)
     return result.next_due

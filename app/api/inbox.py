@@ -15,7 +15,8 @@ def list_inbox():
     page, per_page = paging()
     escalated = request.args.get("escalated", "").lower() in ("true", "1", "yes")
     items, total = inbox.inbox(current_actor(), page, per_page, escalated=escalated)
-    rows = [inbox.item_api(i, base_url()) for i in items]
+    actions = inbox.page_actions(items)
+    rows = [inbox.item_api(i, base_url(), actions[i.id]) for i in items]
     behalf = delegation.on_behalf_map(current_actor())
     for row, item in zip(rows, items):   # a delegate's inbox says whose queue each task is from
         row["delegated_from"] = behalf.get((item.office_id, item.role))

@@ -8,7 +8,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..inputs import text_problem
-from ..models import Application, Posting, User, WorkItem
+from ..models import Application, Posting, ProcessInstance, ProcessVersion, User, WorkItem
 from ..processes import runner, store
 from ..sla import escalations
 from . import delegation
@@ -44,13 +44,33 @@ def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: 
         query = query.where(WorkItem.task_key == task_key)
     if overdue:
         query = query.where(WorkItem.due_at < clock.now())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))   # counted unsorted
     query = query.order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at, WorkItem.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
+    page_query = query.options(*ROW_OPTIONS).offset((page - 1) * per_page).limit(per_page)
+    return db.session.scalars(page_query).unique().all(), total
+
+
+#: What an inbox row shows, loaded with the page (one query instead of three per item).
+ROW_OPTIONS = (joinedload(WorkItem.application), joinedload(WorkItem.office), joinedload(WorkItem.assignee))
+
+
+def page_actions(items) -> dict[int, list[str]]:
+    """The task form's actions of each item, by item id: two queries for a page (the versions' forms
+    are read once each, never the workflow state)."""
+    if not items:
+        return {}
+    version_of = dict(db.session.execute(
+        select(WorkItem.id, ProcessInstance.process_version_id).join(
+            ProcessInstance, ProcessInstance.id == WorkItem.instance_id).where(WorkItem.id.in_([i.id for i in items]))
+    ).all())
+    forms = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.forms).where(
+        ProcessVersion.id.in_(set(version_of.values())))).all())
+    return {i.id: list(form_actions((forms.get(version_of.get(i.id)) or {}).get(i.form_key) or {})) for i in items}
 
 
 def get_item(actor, item_id: int) -> WorkItem:
-    item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)])
+    item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)
+                                                      .joinedload(Application.sla_clock)])
     if item is not None and delegation.acting_for(actor, item.office_id, item.role) is not None:
         policy.record("task.act", True)       # a queue delegated to the actor for today
         return item
@@ -190,14 +210,16 @@ def _ahead_of(item: WorkItem):
     return or_(WorkItem.tatkal.is_(True), earlier)
 
 
-def item_api(item: WorkItem, base_url: str) -> dict:
+def item_api(item: WorkItem, base_url: str, actions: list[str] | None = None) -> dict:
+    """:param actions: the form's actions when known already (``page_actions``)."""
     application = item.application
-    schema = application.instance.version.forms.get(item.form_key) or {}
+    if actions is None:
+        actions = list(form_actions(application.instance.version.forms.get(item.form_key) or {}))
     return {"id": item.id, "ain": application.ain, "service": application.service.key,
             "task": {"key": item.task_key, "name": item.task_name, "name_bn": item.task_name_bn},
             "role": item.role, "office": item.office.code if item.office else None,
             "received_at": clock.iso(item.created_at), "due_at": clock.iso(item.due_at), "tatkal": item.tatkal,
             "escalation_level": item.escalation_level,
             "assignee": item.assignee.username if item.assignee else None,
-            "actions": list(form_actions(schema)),
+            "actions": actions,
             "form": f"{base_url}/api/v1/services/{application.service.key}/forms/{item.form_key}"}

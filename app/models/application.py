@@ -53,6 +53,7 @@ class Application(db.Model):
     work_items = relationship("WorkItem", back_populates="application", order_by="WorkItem.id")
     documents = relationship("ApplicationDocument", back_populates="application",
                              order_by="ApplicationDocument.id")
+    sla_clock = relationship("SlaClock", back_populates="application", uselist=False)
 
 
 class Document(db.Model):

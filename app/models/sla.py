@@ -41,7 +41,7 @@ class SlaClock(db.Model):
     deadlines: Mapped[dict] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    application = relationship("Application")
+    application = relationship("Application", back_populates="sla_clock")
 
 
 class SlaStep(db.Model):
@@ -65,6 +65,9 @@ class SlaStep(db.Model):
     #: Seconds past due when done (0 when on time); None while open.
     late_seconds: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str | None] = mapped_column(String(40))
+
+    #: Lets a step be added with its work item before the item's row is written (one flush).
+    work_item = relationship("WorkItem")
 
 
 class Escalation(db.Model):

@@ -27,17 +27,33 @@ def enqueue(*, event: str, channel: str, to: str, dedupe_key: str, audience: str
 
     :returns: False when a row with this ``dedupe_key`` exists already (nothing is added).
     """
+    return enqueue_many([message(event=event, channel=channel, to=to, dedupe_key=dedupe_key, audience=audience,
+                                 language=language, application_id=application_id, user_id=user_id, params=params,
+                                 body=body, subject=subject, priority=priority, expires_at=expires_at)]) == 1
+
+
+def message(*, event: str, channel: str, to: str, dedupe_key: str, audience: str, language: str = "en",
+            application_id: int | None = None, user_id: int | None = None, params: dict | None = None,
+            body: str | None = None, subject: str | None = None, priority: int = 0,
+            expires_at: datetime | None = None) -> dict:
+    """The outbox row of one message (for :func:`enqueue_many`)."""
     now = clock.now()
-    values = dict(dedupe_key=dedupe_key[:200], event=event, channel=channel, to=to, audience=audience,
-                  language=language if language in templates.LANGUAGES else "en", application_id=application_id,
-                  user_id=user_id, params=params or {}, body=body, subject=subject, priority=priority,
-                  status="pending", attempts=0, next_attempt_at=now, maybe_sent=False, expires_at=expires_at,
-                  created_at=now, updated_at=now)
+    return dict(dedupe_key=dedupe_key[:200], event=event, channel=channel, to=to, audience=audience,
+                language=language if language in templates.LANGUAGES else "en", application_id=application_id,
+                user_id=user_id, params=params or {}, body=body, subject=subject, priority=priority,
+                status="pending", attempts=0, next_attempt_at=now, maybe_sent=False, expires_at=expires_at,
+                created_at=now, updated_at=now)
+
+
+def enqueue_many(rows: list[dict]) -> int:
+    """Add messages (:func:`message` rows) in ONE statement; :returns: how many were new."""
+    if not rows:
+        return 0
     table = Notification.__table__
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = (insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    stmt = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(table.c.id))
-    return db.session.execute(stmt).scalar() is not None
+    return len(db.session.execute(stmt).all())
 
 
 def _settings():
@@ -85,10 +101,11 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
         params["audit_after_id"] = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)).where(
             AuditEvent.object_type == "application", AuditEvent.object_key == application.ain))
     change = _change_number(application)
-    for channel, to in applicant_addresses(application, rule.get("channels", [])):
-        enqueue(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"), language=language,
-                application_id=application.id, params=params, priority=rule.get("priority", 0),
-                dedupe_key=f"app:{application.id}:{event}:{change}:{channel}:{to}")
+    enqueue_many([message(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"),
+                          language=language, application_id=application.id, params=params,
+                          priority=rule.get("priority", 0),
+                          dedupe_key=f"app:{application.id}:{event}:{change}:{channel}:{to}")
+                  for channel, to in applicant_addresses(application, rule.get("channels", []))])
 
 
 def applicant_addresses(application, channels) -> list[tuple[str, str]]:

@@ -4,7 +4,8 @@ Listeners run inside the same transaction as the change, so what they write (an 
 figure) commits or rolls back with it. Events:
 
 - ``status_changed(application, old, new, actor)`` — application.status changed
-- ``task_opened(application, item)`` — a work item was created for a ready user task
+- ``task_opened(application, item)`` — a work item was created for a ready user task (emitted
+  before it is flushed: ``item.id`` is not known yet; set attributes, add rows by relationship)
 - ``task_closed(application, item, actor)`` — a work item was completed or cancelled
 - ``escalated(application, item, escalation)`` — a work item passed its SLA and was raised to
   ``escalation.target_role`` at ``escalation.target_office`` (level 1 or 2); alert the assignee

@@ -46,9 +46,9 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
         opened.append(item)
     old_status = application.status if old_status is None else old_status
     _set_status(application, ready, saved, now, acted)
-    db.session.flush()
-    for item in opened:
+    for item in opened:   # before the flush: what listeners set on the item goes into its INSERT
         hooks.emit("task_opened", application=application, item=item)
+    db.session.flush()
     if old_status != application.status or new_application:
         hooks.emit("status_changed", application=application, old=None if new_application else old_status,
                    new=application.status, actor=actor)

@@ -42,8 +42,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings, insta
     application = item.application
     if instance is None:
         instance = store.lock(application.process_instance_id)
-    if store.locks_rows():
-        db.session.refresh(item)  # it may have been completed while we waited for the lock
+    # Completed meanwhile? The state re-read under the lock no longer has the task ready (below).
     if item.closed_at is not None:
         raise TaskGone("This task has already been completed.")
     context = ProcessContext(application, actor, clock.now(), settings)

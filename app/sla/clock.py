@@ -1,8 +1,6 @@
 """Each application's SLA clock: deadlines per step from the escalation matrix, pauses with the citizen."""
 from datetime import datetime
 
-from sqlalchemy import select
-
 from .. import clock as app_clock
 from ..extensions import db
 from ..models import SlaClock
@@ -10,9 +8,7 @@ from .calendar import calendar_for
 
 
 def clock_of(application, *, create: bool = False) -> SlaClock | None:
-    found = None
-    if application.id is not None:
-        found = db.session.scalar(select(SlaClock).where(SlaClock.application_id == application.id))
+    found = application.sla_clock if application.id is not None else None   # often loaded with the task
     if found is None and create:
         found = SlaClock(application=application, started_at=application.submitted_at, paused_seconds=0.0,
                          deadlines={}, computed_at=app_clock.now())

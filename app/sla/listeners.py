@@ -5,7 +5,7 @@
 - a task closes: its figure gets done/late-by, its open escalations are resolved, a pause ends.
 """
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from .. import clock
 from ..extensions import db
@@ -25,8 +25,8 @@ def on_task_opened(application, item) -> None:
         return
     sla = clock_of(application)
     limits = (sla.deadlines if sla else {}).get(str(step)) or {}
-    item.due_at = parse(limits.get("due"))
-    db.session.add(SlaStep(application_id=application.id, work_item_id=item.id, step=str(step),
+    item.due_at = parse(limits.get("due"))    # before the item's row is written: no second UPDATE
+    db.session.add(SlaStep(application_id=application.id, work_item=item, step=str(step),
                            task_key=item.task_key, role=item.role, office_id=item.office_id,
                            opened_at=item.created_at or now, due_at=item.due_at))
 
@@ -37,13 +37,12 @@ def on_task_closed(application, item, actor) -> None:
         db.session.execute(update(Escalation).where(Escalation.work_item_id == item.id,
                                                     Escalation.resolved_at.is_(None))
                            .values(resolved_at=now).execution_options(synchronize_session=False))
-    figure = db.session.scalar(select(SlaStep).where(SlaStep.work_item_id == item.id))
-    if figure is not None and figure.done_at is None:
-        figure.done_at = now
-        figure.officer_id = item.closed_by_id or getattr(actor, "id", None)
-        figure.outcome = item.outcome
-        due = clock.as_utc(figure.due_at)
-        figure.late_seconds = max(0.0, (now - due).total_seconds()) if due else None
+    # The step's due time is the item's (both set when it opened): one UPDATE, no SELECT first.
+    due = clock.as_utc(item.due_at)
+    db.session.execute(update(SlaStep).where(SlaStep.work_item_id == item.id, SlaStep.done_at.is_(None)).values(
+        done_at=now, officer_id=item.closed_by_id or getattr(actor, "id", None), outcome=item.outcome,
+        late_seconds=max(0.0, (now - due).total_seconds()) if due else None)
+        .execution_options(synchronize_session=False))
     if str(task_properties(application, item.task_key).get("sla_paused", "")).lower() == "true":
         resume(application, now, current_app.config)
 

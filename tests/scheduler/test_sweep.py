@@ -131,3 +131,41 @@ def test_four_sweeper_processes_escalate_2000_instances_exactly_once(app, api):
                                     .where(ProcessInstance.id.in_(broken))).all()
         assert {f for f, _ in failed} == {1} and all("cannot be escalated" in e for _, e in failed)
         db.session.remove()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not PG_URL.startswith("postgres"), reason="needs PostgreSQL (PRAVAH_TEST_DATABASE_URL)")
+def test_sweeper_threads_share_a_burst_and_fire_each_timer_once(app, api):
+    """300 instances due at once; one scheduler run with 3 sweeper threads (TIMER_SWEEPERS)."""
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep_parallel
+    ain = submit_residential(api)
+    with app.app_context():
+        clone(ain, 299, prefix="T")
+        db.session.commit()
+        db.session.remove()
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
+        result = sweep_parallel(app, 3)
+    assert (result.fired, result.failed) == (300, 0)
+    with app.app_context():
+        per_item = db.session.execute(select(Escalation.work_item_id, func.count()).group_by(
+            Escalation.work_item_id)).all()
+        assert len(per_item) == 300 and {n for _, n in per_item} == {1}
+        db.session.remove()
+
+
+def test_one_sweeper_on_sqlite_whatever_the_setting(app, api):
+    """SQLite serialises writers: sweep_parallel falls back to one sweep there (no threads)."""
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep_parallel
+    if PG_URL.startswith("postgres"):
+        pytest.skip("the SQLite fallback")
+    ain = submit_residential(api)
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
+        result = sweep_parallel(app, 4)
+    assert (result.fired, result.failed) == (1, 0)
+    assert [e["level"] for e in escalations(app, ain)] == [1]
