@@ -46,7 +46,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings, insta
         db.session.refresh(item)  # it may have been completed while we waited for the lock
     if item.closed_at is not None:
         raise TaskGone("This task has already been completed.")
-    context = ProcessContext(application, actor, clock.now(), settings)
+    context = ProcessContext(application, actor, clock.now(), settings, work_item=item)
     old_status = application.status
     wf = store.restore(instance, context)
     try:

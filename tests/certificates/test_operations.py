@@ -13,8 +13,8 @@ from app.certificates.verify import verify_pdf
 from app.database import install_sqlite_pragmas
 from app.extensions import db
 from app.models import (Application, ApplicationDocument, Certificate, Department, Document, Location,
-                        Office, Posting, Service, User)
-from tests.certificates.conftest import FORM_DATA, ISSUED_AT
+                        Office, Posting, ProcessVersion, Service, User)
+from tests.certificates.conftest import FORM_DATA, ISSUED_AT, shipped_template_files
 
 
 @pytest.fixture()
@@ -37,7 +37,11 @@ def approved(session):
     office = Office(code="BDO-DOMKAL", name="Office of the BDO, Domkal", name_bn="বিডিও অফিস, ডোমকল",
                     level="BLOCK", location=block)
     bdo = User(username="bdo.domkal", name="Sukanta Mondal")
-    session.add_all([dept, service, block, office, bdo])
+    # No process instance here: the service's active version carries the templates.
+    version = ProcessVersion(process_key="residential_edistrict", version=1, bpmn_xml="", dmn_xml={}, forms={},
+                             certificate_templates=shipped_template_files(), spec_json="", task_meta={},
+                             sha256="f" * 64, status="active", created_at=ISSUED_AT)
+    session.add_all([dept, service, block, office, bdo, version])
     session.flush()
     session.add(Posting(user_id=bdo.id, role="BDO", office_id=office.id))
     application = Application(ain="AIN-HHA-2026-000001", service=service, applicant_name="Rahima Khatun",
