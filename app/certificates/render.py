@@ -65,11 +65,13 @@ def static_layers() -> dict:
     return {"guilloche": guilloche_svg(), "emblem": emblem_svg()}
 
 
-def error_from(exc: "typst.TypstError", default_file: str) -> TemplateError:
-    """The first location Typst names in its diagnostic, with its message."""
+def error_from(exc: "typst.TypstError", default_file: str, directory: Path | None = None) -> TemplateError:
+    """The first location Typst names in its diagnostic, with its message (server paths removed)."""
     diagnostic = getattr(exc, "diagnostic", "") or ""
     match = _LOCATION_RE.search(diagnostic)
     message = (getattr(exc, "message", None) or str(exc)).strip()
+    if directory is not None:
+        message = message.replace(str(directory) + "/", "").replace(str(directory), "")
     hints = [h for h in (getattr(exc, "hints", None) or []) if h]
     if hints:
         message += " (" + "; ".join(hints) + ")"
@@ -108,7 +110,7 @@ class TemplateSet:
                 return self.compiler.compile(input=str(self.directory / name), sys_inputs=inputs,
                                              pdf_standards="a-2b", timestamp=stamp)
             except typst.TypstError as exc:
-                raise error_from(exc, name) from None
+                raise error_from(exc, name, self.directory) from None
 
     def close(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)

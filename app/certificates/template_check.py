@@ -87,7 +87,13 @@ def compile_samples(files: dict, jobs: list) -> list[dict]:
 
 def check_templates(service_key: str, templates: dict, forms: dict, service=None,
                     seconds: float = DEFAULT_SECONDS, settings=None) -> list[dict]:
-    """Every problem of the version's certificate templates (empty list: they pass)."""
+    """Every problem of the version's certificate templates (empty list: they pass).
+
+    A version with no template at all passes here (a new service's first drafts): it cannot open
+    a closed service, and :func:`app.processes.deploy.activate` refuses it for an open one.
+    """
+    if not templates:
+        return []
     main = certificate_template_name(service_key)
     if main not in (templates or {}):
         return [_problem(main, None, f"the certificate template certificate_templates/{main} is missing")]

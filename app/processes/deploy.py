@@ -313,9 +313,14 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
     """
     require_analyst(actor)
     version = get_version(service_key, number)
+    service = db.session.scalar(select(Service).where(Service.key == service_key))
+    template = f"{service_key}.typ"
+    if service is not None and service.active and template not in (version.certificate_templates or {}):
+        raise InvalidModel([{"file": f"certificate_templates/{template}", "element_id": None, "line": None,
+                             "message": f"version {number} has no certificate template {template}: an open "
+                                        "service could not issue certificates; upload the template first"}])
     if version.status != "active":
         _activate(version, actor)
-    service = db.session.scalar(select(Service).where(Service.key == service_key))
     if opens_service(service, version):
         service.active = True
         audit("opened", "service", service_key, actor=actor, data={"version": version.version})

@@ -18,7 +18,7 @@ class Uploader:
         forms = FORMS if forms is None else forms
         if templates is None:
             templates = {n: (ROOT / "certificate_templates" / n).read_text(encoding="utf-8")
-                         for n in ("base.html", f"{KEY}.html")}
+                         for n in ("_layout.typ", "acknowledgement.typ", f"{KEY}.typ")}
         data = {"bpmn": (io.BytesIO(bpmn.encode()), f"{service}.bpmn"),
                 "dmn": [(io.BytesIO(x.encode()), n) for n, x in dmn.items()]
                 + [(io.BytesIO(json.dumps(s).encode()), n[:-4] + ".samples.json") for n, s in (samples or {}).items()],

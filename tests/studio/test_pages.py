@@ -89,7 +89,7 @@ def test_export_zip_holds_the_files(login):
     r = login("analyst.state").get(f"/studio/{KEY}/export.zip")
     assert r.status_code == 200
     names = set(zipfile.ZipFile(io.BytesIO(r.data)).namelist())
-    assert {f"bpmn/{KEY}.bpmn", f"forms/{KEY}.json", "certificate_templates/base.html"} <= names
+    assert {f"bpmn/{KEY}.bpmn", f"forms/{KEY}.json", "certificate_templates/_layout.typ"} <= names
     assert any(n.startswith("dmn/") and n.endswith(".dmn") for n in names)
 
 
