@@ -9,6 +9,22 @@ from .studio_helpers import BPMN, DMN, DMN_NAME, FORMS, KEY, ROOT
 ANALYST = "analyst.state"
 
 
+@pytest.fixture
+def login(app):
+    """Session-login clients by username (the studio pages), one per user."""
+    from tests.conftest import DEMO_PASSWORD
+    clients = {}
+
+    def as_(username):
+        if username not in clients:
+            client = app.test_client()
+            r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+            assert r.status_code == 302, r.get_data(as_text=True)[:500]
+            clients[username] = client
+        return clients[username]
+    return as_
+
+
 class Uploader:
     def __init__(self, api):
         self.api = api

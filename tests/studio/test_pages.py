@@ -5,7 +5,6 @@ import zipfile
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -13,24 +12,9 @@ from app import clock
 from app.extensions import db
 from app.models import WorkItem
 
-from tests.conftest import DEMO_PASSWORD
 from tests.helpers import submit_residential
 
 from .studio_helpers import BPMN, DMN, DMN_NAME, FORMS, KEY, SCRUTINY_FORM, with_scrutiny
-
-
-@pytest.fixture
-def login(app):
-    clients = {}
-
-    def as_(username):
-        if username not in clients:
-            client = app.test_client()
-            r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-            assert r.status_code == 302, r.get_data(as_text=True)[:500]
-            clients[username] = client
-        return clients[username]
-    return as_
 
 
 def payload(bpmn=BPMN, forms=None):
