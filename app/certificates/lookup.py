@@ -17,7 +17,7 @@ from ..intake import records
 from ..models import Certificate
 from . import pki
 from .context import verify_url
-from .operations import acknowledgement_pdf, certificate_file, keys_dir
+from .operations import TemplateMissing, acknowledgement_pdf, certificate_file, keys_dir
 from .uin import UIN_RE
 from .verify import verify_pdf
 
@@ -199,5 +199,14 @@ def _is_dm_of(actor, district, now) -> bool:
 
 
 def acknowledgement_for(application, settings) -> bytes:
-    """The submission receipt PDF (AIN, service, applicant, documents, expected date, tracking QR)."""
-    return acknowledgement_pdf(application, settings, expected_at=records.expected_by(application))
+    """The submission receipt PDF (AIN, service, applicant, documents, expected date, tracking QR).
+
+    :raises Conflict: ``no_receipt_template`` when neither the application's version nor the
+        service's active version carries ``acknowledgement.typ``.
+    """
+    try:
+        return acknowledgement_pdf(application, settings, expected_at=records.expected_by(application))
+    except TemplateMissing as exc:
+        raise Conflict("The receipt cannot be printed: this service's process version has no receipt "
+                       "template. The application itself is recorded; ask the process analyst to add "
+                       "the template.", code="no_receipt_template") from exc

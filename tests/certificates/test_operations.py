@@ -103,3 +103,27 @@ def test_acknowledgement_receipt(session, approved, settings):
     for expected in ("AIN-HHA-2026-000001", "Ordinary Residential Certificate", "Rahima Khatun",
                      "Photograph", "04-05-2026", "https://pravah.example.gov.in/track?ain=AIN-HHA-2026-000001"):
         assert expected in text
+
+
+def test_a_serial_taken_while_rendering_is_rendered_again_with_the_next(session, approved, settings, monkeypatch):
+    """The counter is only read before rendering: another approval may take that number meanwhile;
+    the certificate is then rendered again with the next one (the number printed = the one recorded)."""
+    from app.certificates import operations
+    from app.certificates.uin import next_uin, peek_uin
+    application, bdo = approved
+    calls = []
+
+    def racing_peek(s, dept, code, year):
+        found = peek_uin(s, dept, code, year)
+        if not calls:
+            next_uin(s, dept, code, year)   # a concurrent approval claims this serial first
+        calls.append(found[1])
+        return found
+
+    monkeypatch.setattr(operations, "peek_uin", racing_peek)
+    cert = issue_certificate(session, application, bdo, ISSUED_AT, settings)
+    assert calls == ["HHA0122026000001", "HHA0122026000002"]
+    assert cert.uin == "HHA0122026000002"
+    from tests.certificates.pdftext import pdf_text
+    text = pdf_text((settings["DATA_DIR"] / cert.pdf_path).read_bytes())
+    assert "HHA0122026000002" in text and "HHA0122026000001" not in text
