@@ -14,6 +14,7 @@ from app.models import WorkItem
 
 from tests.helpers import submit_residential
 
+from .conftest import login  # noqa: F401  (other test modules import the fixture from here)
 from .studio_helpers import BPMN, DMN, DMN_NAME, FORMS, KEY, SCRUTINY_FORM, with_scrutiny
 
 
