@@ -214,13 +214,15 @@ def _check(service_key: str, files: ModelFiles) -> CheckReport:
     except engine.CheckFailed as exc:
         raise InvalidModel([{"file": bpmn_name, "element_id": None, "line": None,
                              "message": f"the model could not be checked ({exc}); nothing was stored"}]) from None
+    if outcome == "invalid":  # refused already: do not spend a compile on its templates
+        raise InvalidModel(value)
     template_problems = check_templates(
         service_key, files.templates, files.forms,
         service=db.session.scalar(select(Service).where(Service.key == service_key)),
         seconds=float(current_app.config.get("CERTIFICATE_CHECK_SECONDS", TEMPLATE_SECONDS)),
         settings=current_app.config)
-    if outcome == "invalid" or template_problems:
-        raise InvalidModel((value if outcome == "invalid" else []) + template_problems)
+    if template_problems:
+        raise InvalidModel(template_problems)
     built, warnings, paths, ends = value
     _check_fee(service_key, built, bpmn_name)
     warnings += work_lands.stranded_tasks(service_key, built.task_meta, files.dmn, files.bpmn, seed)
