@@ -1,14 +1,17 @@
-"""Certificate pipeline benchmark: QR, render, security underlay, PAdES sign — per certificate.
+"""Certificate pipeline benchmark: QR, context, Typst render (PDF/A-2b), PAdES sign — per certificate.
 
-    python bench/certificates.py [-n 200] [--runs 2] [--visible] [--qr-study]
+    python bench/certificates.py [-n 1000] [--runs 2] [--visible] [--qr-study]
 
 Prints, for each of ``--runs`` runs (DESIGN §11: run twice, report both), the machine, the database
 (none: the pipeline touches no database), the data size and load (N certificates, one process,
-sequential), the median and p95 of each step over N certificates (after 5 warm-up renders), the total,
-and the worker's resident memory (RSS, native memory included: tracemalloc cannot see WeasyPrint's
-Pango/cairo allocations) at the start, after warm-up and at the end. ``--qr-study`` rasterises the
-certificate with QR version auto and 40 at 150/200/300 dpi, with blur, and tries zxing-cpp and zbar
-(the figures in docs/qr-version.md). Never asserted: figures only (DESIGN §11).
+sequential), the median and p95 of each step over N certificates (after 5 warm-up renders), the
+``total median`` (QR + context + render + sign, what ``build_certificate_pdf`` does per approval),
+and the worker's resident memory (RSS, native memory included: tracemalloc cannot see Typst's
+Rust allocations) at the start, after warm-up and at the end. The templates are the shipped
+``certificate_templates/*.typ`` compiled once into one per-version compiler, as a worker does for a
+process version; the signing key is loaded once, as ``signer_for`` caches it.
+``--qr-study`` rasterises the certificate with QR version auto and 40 at 150/200/300 dpi, with blur,
+and tries zxing-cpp and zbar (the figures in docs/qr-version.md). Never asserted: figures only.
 """
 import argparse
 import os
@@ -23,13 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.certificates import pki  # noqa: E402
-from app.certificates.context import certificate_context  # noqa: E402
-from app.certificates.qr import qr_svg  # noqa: E402
-from app.certificates.qrkeys import load_signing_key  # noqa: E402
-from app.certificates.qrpayload import claims_for, qr_url  # noqa: E402
-from app.certificates.render import add_background, render_html, render_pdf  # noqa: E402
+from app.certificates.context import certificate_context, qr_image  # noqa: E402
+from app.certificates.render import TemplateSet  # noqa: E402
+from app.certificates.security import seal_svg  # noqa: E402
 from app.certificates.signing import SigningOptions, load_pkcs12_signer, sign_pdf  # noqa: E402
-from tests.certificates.conftest import ISSUED_AT, make_application, make_officer  # noqa: E402
+from tests.certificates.conftest import (ISSUED_AT, make_application, make_officer,  # noqa: E402
+                                         shipped_template_files)
+
+SETTINGS = {"PUBLIC_BASE_URL": "https://pravah.example.gov.in"}
 
 
 def rss_mib() -> float:
@@ -43,42 +47,35 @@ def _ms(values):
             f"p95 {values[int(len(values) * 0.95) - 1] * 1000:6.1f} ms")
 
 
-def pipeline(n: int, visible: bool) -> None:
-    keys = Path(tempfile.mkdtemp()) / "keys"
-    pki.init_demo(keys)
-    signer = load_pkcs12_signer(keys / "signers" / "default.p12", pki.DEMO_PASSPHRASE)
+def pipeline(n: int, visible: bool, templates: TemplateSet, signer) -> None:
     application, officer = make_application("income"), make_officer()
-    settings = {"PUBLIC_BASE_URL": "https://pravah.example.gov.in", "SIGNING_KEYS_DIR": keys}
-    steps = {"qr svg": [], "context+html": [], "render": [], "underlay": [], "sign": [], "total": []}
+    steps = {"context": [], "qr svg": [], "render": [], "sign": [], "total": []}
     start_rss = rss_mib()
     warm_rss = None
     for i in range(n + 5):
         uin = f"PRD0012026{i + 1:06d}"
         t0 = time.perf_counter()
-        qr_svg(qr_url("https://pravah.example.gov.in/verify/" + uin,
-                      claims_for(application, uin, ISSUED_AT, ("308", i)), load_signing_key(settings)))
+        context = certificate_context(application, officer, uin, ISSUED_AT, SETTINGS, ("308", i))
         t1 = time.perf_counter()
-        html = render_html("income.html", certificate_context(application, officer, uin, ISSUED_AT, settings))
+        images = {"qr": qr_image(context["qr_payload"], SETTINGS), "seal": seal_svg(uin)}
         t2 = time.perf_counter()
-        pdf = render_pdf(html)
+        pdf = templates.render("income.typ", context, images, timestamp=ISSUED_AT)
         t3 = time.perf_counter()
-        pdf = add_background(pdf)
+        sign_pdf(pdf, signer, SigningOptions(visible=visible, reason=f"Certificate {uin} issued"))
         t4 = time.perf_counter()
-        sign_pdf(pdf, signer, SigningOptions(visible=visible))
-        t5 = time.perf_counter()
         if i == 4:
             warm_rss = rss_mib()
         if i >= 5:
-            for name, dt in zip(steps, (t1 - t0, t2 - t1 - (t1 - t0), t3 - t2, t4 - t3, t5 - t4, t5 - t1)):
+            for name, dt in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
                 steps[name].append(dt)
     load = os.getloadavg()[0]
     print(f"machine: {platform.node()} {os.cpu_count()} cpus, Python {platform.python_version()}, "
           f"load average {load:.2f}; database: none (render + QR + sign only)")
-    print(f"data: {n} certificates (income, bilingual, one page), one process, sequential; "
+    print(f"data: {n} certificates (income, bilingual, one page, PDF/A-2b), one process, sequential; "
           f"signature {'visible' if visible else 'invisible'} PAdES B-B")
     for name, values in steps.items():
         print(f"  {name:13s} {_ms(values)}")
-    print("  (context+html: the context builds its own QR; the qr svg time is subtracted)")
+    print(f"total median {statistics.median(steps['total']) * 1000:.1f} ms")
     end_rss = rss_mib()
     print(f"  RSS: start {start_rss:.0f} MiB, after warm-up {warm_rss:.0f} MiB, end {end_rss:.0f} MiB "
           f"→ growth {end_rss - warm_rss:+.1f} MiB over {n} certificates")
@@ -104,15 +101,13 @@ def _decoders(png: Path):
 def qr_study() -> None:
     from PIL import Image, ImageFilter
     keys = Path(tempfile.mkdtemp())
-    pki.init_demo(keys / "keys")
     application, officer = make_application("income"), make_officer()
-    print("QR study: income certificate, signed verify URL (COSE fragment), EC M, fixed mask, symbol 30 mm")
+    print("QR study: income certificate, payload with the SoP fields + verify URL, EC M, symbol 30 mm")
     for version in ("auto", "40"):
-        ctx = certificate_context(application, officer, "PRD0012026000001", ISSUED_AT,
-                                  {"PUBLIC_BASE_URL": "https://pravah.example.gov.in", "QR_VERSION": version,
-                                   "SIGNING_KEYS_DIR": keys / "keys"}, ("308", 123456))
-        pdf = render_pdf(render_html("income.html", ctx))
-        svg = str(ctx["qr_svg"])
+        settings = {**SETTINGS, "QR_VERSION": version}
+        ctx = certificate_context(application, officer, "PRD0012026000001", ISSUED_AT, settings)
+        svg = qr_image(ctx["qr_payload"], settings)
+        pdf = TEMPLATES.render("income.typ", ctx, {"qr": svg, "seal": seal_svg("PRD0012026000001")})
         n = int(svg.split('viewBox="0 0 ')[1].split()[0]) - 8
         print(f"  version {version:4s}: {n}x{n} modules (v{(n - 17) // 4}), module {30 / n:.3f} mm, "
               f"payload {len(ctx['qr_payload'].encode())} bytes")
@@ -133,49 +128,26 @@ def qr_study() -> None:
                                                   for k, r in results.items()))
 
 
-def qr_speed(n: int = 200) -> None:
-    """QR encoding of the signed verify URL: segno with the fixed mask (what we ship) vs its mask search."""
-    import segno
-    keys = Path(tempfile.mkdtemp()) / "keys"
-    pki.init_demo(keys)
-    settings = {"SIGNING_KEYS_DIR": keys}
-    application = make_application("income")
-    text = qr_url("https://pravah.example.gov.in/verify/PRD0012026000042",
-                  claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 123456)), load_signing_key(settings))
-    print(f"QR speed: {len(text)}-character signed URL, EC M, {n} encodings each")
-    for label, fn in (("segno fixed mask + SVG (shipped)", lambda: qr_svg(text)),
-                      ("segno fixed mask, matrix only", lambda: segno.make(text, error="m", mask=0, micro=False,
-                                                                            boost_error=False)),
-                      ("segno best-mask search", lambda: segno.make(text, error="m", micro=False, boost_error=False)),
-                      ("sign payload (COSE ES256 + zlib)", lambda: qr_url(
-                          "https://x/verify/U", claims_for(application, "PRD0012026000042", ISSUED_AT, ("308", 1)),
-                          load_signing_key(settings)))):
-        values = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            fn()
-            values.append(time.perf_counter() - t0)
-        print(f"  {label:34s} {_ms(values)}")
+TEMPLATES = TemplateSet(shipped_template_files())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=2, help="repeat the whole measurement (default 2)")
     parser.add_argument("--visible", action="store_true")
     parser.add_argument("--qr-study", action="store_true")
-    parser.add_argument("--qr-speed", action="store_true")
     args = parser.parse_args()
+    keys = Path(tempfile.mkdtemp()) / "keys"
+    pki.init_demo(keys)
+    SETTINGS["SIGNING_KEYS_DIR"] = keys   # the QR payload is signed with the demo QR key
     if args.qr_study:
         qr_study()
-    elif args.qr_speed:
-        for run in range(1, args.runs + 1):
-            print(f"run {run} of {args.runs}")
-            qr_speed()
     else:
+        signer = load_pkcs12_signer(keys / "signers" / "default.p12", pki.DEMO_PASSPHRASE)
         for run in range(1, args.runs + 1):
             print(f"run {run} of {args.runs}")
-            pipeline(args.n, args.visible)
+            pipeline(args.n, args.visible, TEMPLATES, signer)
 
 
 if __name__ == "__main__":

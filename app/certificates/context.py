@@ -6,8 +6,6 @@ object with the same attribute names, so the renderer can be tested and benchmar
 from datetime import datetime
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .qr import qr_svg, qr_version_setting
 from .qrkeys import load_signing_key
 from .qrpayload import claims_for, qr_url
@@ -39,15 +37,26 @@ def tracking_url(settings, ain: str) -> str:
     return f"{public_base_url(settings)}/track?ain={ain}"
 
 
-def officer_details(officer_user, office) -> dict:
-    """Name and designation from the officer's posting at ``office`` (first posting otherwise)."""
-    postings = list(getattr(officer_user, "postings", None) or [])
-    office_id = getattr(office, "id", None)
-    posting = next((p for p in postings if getattr(p, "office_id", None) == office_id), None)
-    posting = posting or (postings[0] if postings else None)
-    role = getattr(posting, "role", None)
+def officer_details(officer_user, office, role: str | None = None) -> dict:
+    """Name, designation and office of the signing officer.
+
+    ``office``/``role`` are those of the posting that approved (the work item's office and lane);
+    without a role, the officer's posting at ``office`` (first posting otherwise) names it.
+    """
+    if role is None:
+        postings = list(getattr(officer_user, "postings", None) or [])
+        office_id = getattr(office, "id", None)
+        posting = next((p for p in postings if getattr(p, "office_id", None) == office_id), None)
+        posting = posting or (postings[0] if postings else None)
+        role = getattr(posting, "role", None)
     en, bn = DESIGNATIONS.get(role, (role.title() if role else "Authorised Officer", None))
-    return {"name": officer_user.name, "designation": en, "designation_bn": bn}
+    return {"name": officer_user.name, "designation": en, "designation_bn": bn,
+            "office": getattr(office, "name", "") or "", "office_bn": getattr(office, "name_bn", None)}
+
+
+def qr_image(text: str, settings=None) -> str:
+    """The QR symbol for ``text`` as SVG (the one call into app/certificates/qr.py for drawing)."""
+    return qr_svg(text, qr_version_setting(settings))
 
 
 def _names(obj) -> dict:
@@ -83,9 +92,10 @@ def applicant_photo(application, settings=None) -> dict | None:
     """The applicant's photograph for a certificate whose service asks for one: the uploaded
     ``photograph`` document when it is an image, as ``{"document_id", "mime", "sha256", "path"}``
     (``path`` when the data directory is known). Templates place it (follow-up for each template)."""
-    if not any(d.get("type") == PHOTO_DOCUMENT for d in (application.service.documents or [])):
+    if not any(d.get("type") == PHOTO_DOCUMENT for d in (getattr(application.service, "documents", None) or [])):
         return None
-    link = next((d for d in reversed(list(application.documents)) if d.type == PHOTO_DOCUMENT
+    link = next((d for d in reversed(list(getattr(application, "documents", None) or []))
+                 if d.type == PHOTO_DOCUMENT and getattr(d, "document", None) is not None
                  and (d.document.mime or "").startswith("image/")), None)
     if link is None:
         return None
@@ -95,26 +105,32 @@ def applicant_photo(application, settings=None) -> dict | None:
 
 
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None,
-                        status_entry: tuple[str, int] | None = None) -> dict:
-    """Everything ``certificate_templates/<service_key>.html`` reads.
+                        status_entry: tuple[str, int] | None = None, office=None, role: str | None = None) -> dict:
+    """Everything ``certificate_templates/<service_key>.typ`` reads (JSON-able; images separate:
+    :func:`certificate_images`).
 
     :param status_entry: ``(status list, index)`` of the revocation bit, signed into the QR.
+    :param office: the office of the posting that approved (the issuing office, printed in the
+        header and under the signature); default the application's processing office.
+    :param role: the approving posting's role (its designation is printed).
     """
     service = application.service
     department = service.department
-    office = application.processing_office
+    processing = application.processing_office
+    office = office if office is not None else processing
     data = dict(application.data or {})
     applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn"),
                  "relation": relation(data.get("gender")), "photo": applicant_photo(application, settings)}
     url = verify_url(settings, uin)
-    qr_text = qr_url(url, claims_for(application, uin, issued_at, status_entry), load_signing_key(settings))
+    qr_text = qr_url(url, claims_for(application, uin, issued_at, status_entry, office), load_signing_key(settings))
     return {
         "bilingual": bool(service.bilingual),
         "service": {"key": service.key, "name": service.name, "name_bn": service.name_bn,
                     "code": service.service_code},
         "department": _names(department),
         "office": _names(office),
-        "officer": officer_details(officer_user, office),
+        "processing_office": _names(processing),
+        "officer": officer_details(officer_user, office, role),
         "applicant": applicant,
         "location": location_names(getattr(application, "location", None)),
         "data": data,
@@ -122,15 +138,18 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
         "issued_at_display": ist_display(issued_at),
         "verify_url": url,
         "qr_payload": qr_text,
-        "qr_svg": Markup(qr_svg(qr_text, qr_version_setting(settings))),
-        "seal_svg": Markup(seal_svg(uin)),
         "seal_fingerprint": seal_fingerprint(uin),
         "microtext": microtext(uin),
     }
 
 
+def certificate_images(context: dict, settings=None) -> dict:
+    """SVG inputs of a certificate: the QR of its payload and the seal derived from its UIN."""
+    return {"qr": qr_image(context["qr_payload"], settings), "seal": seal_svg(context["uin"])}
+
+
 def acknowledgement_context(application, settings=None, expected_at: datetime | None = None) -> dict:
-    """Everything ``certificate_templates/acknowledgement.html`` reads; the QR links the tracker."""
+    """Everything ``certificate_templates/acknowledgement.typ`` reads; the QR links the tracker."""
     service = application.service
     names = {d.get("type"): d for d in (service.documents or [])}
     documents = []
@@ -151,7 +170,10 @@ def acknowledgement_context(application, settings=None, expected_at: datetime | 
         "expected_date_display": ist_display(expected_at)[:10] if expected_at else "—",
         "documents": documents,
         "tracking_url": url,
-        # Only the tracking URL: the receipt's QR carries no personal data.
-        "qr_svg": Markup(qr_svg(url)),
         "microtext": microtext(application.ain),
     }
+
+
+def acknowledgement_images(context: dict, settings=None) -> dict:
+    """Only the tracking URL in the receipt's QR: it carries no personal data."""
+    return {"qr": qr_image(context["tracking_url"], settings)}

@@ -12,7 +12,7 @@ from ..audit.operations import record as audit
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..processes import hooks
-from .operations import CertificateError, NoSigningKey, SigningFailed, issue_certificate
+from .operations import CertificateError, NoSigningKey, SigningFailed, TemplateMissing, issue_certificate
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,11 @@ class CannotSign(Conflict):
 
 class AlreadyIssued(Conflict):
     code = "already_issued"
+
+
+class NoTemplate(Conflict):
+    """The application's version has no certificate template that compiles: a set-up problem (409)."""
+    code = "no_certificate_template"
 
 
 class SigningUnavailable(DomainError):
@@ -45,14 +50,26 @@ def issue_certificate_task(call) -> dict:
     officer = getattr(actor, "user", actor)
     if officer is None:
         raise CannotSign("A certificate can only be issued on an officer's approval, not automatically.")
+    # The approving posting: the office and lane of the task being completed (a BDO approving a
+    # GP-verified application signs as the BDO of the block office, not as the GP).
+    item = getattr(context, "work_item", None)
+    office = getattr(item, "office", None) or application.processing_office
+    role = getattr(item, "role", None)
     try:
-        certificate = issue_certificate(db.session, application, officer, context.now, context.settings)
+        certificate = issue_certificate(db.session, application, officer, context.now, context.settings,
+                                        office=office, role=role)
     except NoSigningKey as exc:
         log.warning("cannot sign %s for %s: %s", application.ain, officer.username, exc)
         raise CannotSign(
             f"The certificate cannot be signed: no digital signature key is set up for {officer.username} "
             "or this office. The application has not been approved; ask the system administrator to "
             "install the signing key, then approve again.") from exc
+    except TemplateMissing as exc:
+        log.error("no certificate template for %s: %s", application.ain, exc)
+        raise NoTemplate(
+            "The certificate cannot be printed: this service's process version has no working "
+            "certificate template. The application has not been approved; ask the process analyst "
+            "to upload the template, then approve again.") from exc
     except SigningFailed as exc:
         log.error("signing failed for %s: %s", application.ain, exc)
         raise SigningUnavailable(

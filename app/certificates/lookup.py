@@ -19,7 +19,7 @@ from ..models import Certificate
 from ..processes import hooks
 from . import pki, statuslist
 from .context import public_base_url, verify_url
-from .operations import acknowledgement_pdf, certificate_pdf, keys_dir
+from .operations import TemplateMissing, acknowledgement_pdf, certificate_pdf, keys_dir
 from .uin import UIN_RE
 from .verify import verify_pdf
 
@@ -199,5 +199,14 @@ def may_revoke(actor, certificate: Certificate | None) -> bool:
 
 
 def acknowledgement_for(application, settings) -> bytes:
-    """The submission receipt PDF (AIN, service, applicant, documents, expected date, tracking QR)."""
-    return acknowledgement_pdf(application, settings, expected_at=records.expected_by(application))
+    """The submission receipt PDF (AIN, service, applicant, documents, expected date, tracking QR).
+
+    :raises Conflict: ``no_receipt_template`` when neither the application's version nor the
+        service's active version carries ``acknowledgement.typ``.
+    """
+    try:
+        return acknowledgement_pdf(application, settings, expected_at=records.expected_by(application))
+    except TemplateMissing as exc:
+        raise Conflict("The receipt cannot be printed: this service's process version has no receipt "
+                       "template. The application itself is recorded; ask the process analyst to add "
+                       "the template.", code="no_receipt_template") from exc

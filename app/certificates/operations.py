@@ -1,4 +1,4 @@
-"""Certificate use cases: issue (UIN → render → security layer → sign → store) and the receipt.
+"""Certificate use cases: issue (render → sign → UIN taken → store) and the receipt.
 
 Called by the approval hook (engine service task ``issue_certificate``) and the API with an explicit
 actor and clock value; never reads Flask globals; flushes, never commits. The PDF is stored under
@@ -17,12 +17,13 @@ from ..models.certificate import Certificate
 from ..observability import metrics
 from ..storage import storage_for
 from . import pki, statuslist
-from .context import acknowledgement_context, certificate_context
+from .context import acknowledgement_context, acknowledgement_images, certificate_context, certificate_images
 from .qrkeys import NoQrKey, load_signing_key
-from .render import TEMPLATES_DIR, add_background, render_html, render_pdf
+from .render import TemplateError, TemplateSet
 from .signing import SigningOptions, load_pkcs11_signer, load_pkcs12_signer, sign_pdf, signer_name
+from .templates import ACKNOWLEDGEMENT, certificate_template_name, templates_for
 from .timefmt import ist
-from .uin import next_uin
+from .uin import UinTaken, claim_uin, peek_uin
 
 
 class CertificateError(Exception):
@@ -41,9 +42,12 @@ def _get(settings, key, default=None):
     return settings.get(key, default) if settings is not None else default
 
 
-def _templates_dir(settings) -> Path:
-    dirs = _get(settings, "MODEL_DIRS") or {}
-    return Path(dirs.get("certificate_templates") or TEMPLATES_DIR)
+class TemplateMissing(CertificateError):
+    """The application's version has no usable certificate template (or it does not compile)."""
+
+
+#: Re-renders allowed when another approval took the UIN this one was rendered with.
+UIN_ATTEMPTS = 5
 
 
 def data_dir(settings) -> Path:
@@ -94,15 +98,18 @@ def store_pdf(storage, pdf: bytes) -> tuple[str, str]:
 
 
 def build_certificate_pdf(application, officer_user, uin: str, now: datetime, settings, signer,
+                          templates: TemplateSet, office=None, role: str | None = None,
                           status_entry: tuple[str, int] | None = None) -> bytes:
-    """Render, lay the security background, sign. No database access (the bench calls it).
-
-    :param status_entry: ``(status list, index)`` signed into the QR (statuslist.allocate).
-    """
-    templates = _templates_dir(settings)
-    context = certificate_context(application, officer_user, uin, now, settings, status_entry)
-    html = render_html(f"{application.service.key}.html", context, templates)
-    pdf = add_background(render_pdf(html, base_url=templates), templates)
+    """Render the version's template (Typst, PDF/A-2b) and sign it. No database access (the bench
+    calls it). ``office``/``role``: the approving posting (printed as the signatory's);
+    ``status_entry``: ``(status list, index)`` signed into the QR (statuslist.allocate)."""
+    context = certificate_context(application, officer_user, uin, now, settings, status_entry,
+                                  office=office, role=role)
+    try:
+        pdf = templates.render(certificate_template_name(application.service.key), context,
+                               certificate_images(context, settings), timestamp=now)
+    except TemplateError as exc:
+        raise TemplateMissing(str(exc)) from exc
     # The UIN in /Reason lets the verifier name the certificate even when the file was altered.
     options = SigningOptions(visible=bool(_get(settings, "SIGNING_VISIBLE", False)),
                              timestamp_url=_get(settings, "SIGNING_TIMESTAMP_URL"),
@@ -113,8 +120,17 @@ def build_certificate_pdf(application, officer_user, uin: str, now: datetime, se
         raise SigningFailed(f"signing {uin} failed: {type(exc).__name__}: {exc}") from exc
 
 
-def issue_certificate(session, application, officer_user, now: datetime, settings) -> Certificate:
+def issue_certificate(session, application, officer_user, now: datetime, settings,
+                      office=None, role: str | None = None) -> Certificate:
     """Issue the signed certificate of an approved application.
+
+    The UIN counter row is not locked while rendering and signing: the next serial is read
+    without a lock, the certificate rendered and signed with it, and only then is the serial taken
+    with a compare-and-set (``UPDATE … WHERE value = seen RETURNING``, :func:`.uin.claim_uin`).
+    If another approval took that number meanwhile, the certificate is rendered again with the
+    next one (rare: two approvals of one service in one year within the same ~20 ms). The row
+    lock is then held only from the claim to the commit of the approval; a rollback still gives
+    the number back (gap-free).
 
     :param session: SQLAlchemy session; this flushes, the caller commits.
     :param application: the approved :class:`Application` (``data`` holds the form fields).
@@ -122,23 +138,42 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     :param now: ``app.clock.now()`` of the action (aware UTC); the UIN's year is the IST year.
     :param settings: the app config (``DATA_DIR``, ``PUBLIC_BASE_URL``, ``QR_VERSION``,
         ``SIGNING_*``) or any mapping with those keys.
+    :param office: the office of the posting that approved (default: the processing office);
+        its name is printed as the issuing office and its key may sign.
+    :param role: that posting's role (its designation is printed).
     :raises CertificateError: when the application already has a valid certificate;
-        :class:`NoSigningKey` when no key can be used; :class:`SigningFailed` when signing fails.
+        :class:`NoSigningKey` when no key can be used; :class:`SigningFailed` when signing fails;
+        :class:`TemplateMissing` when the version has no template that compiles.
     """
     existing = session.execute(select(Certificate.uin).where(
         Certificate.application_id == application.id, Certificate.status == "VALID")).first()
     if existing:
         raise CertificateError(f"application {application.ain} already has certificate {existing[0]}")
     service = application.service
-    signer = signer_for(officer_user, application.processing_office, settings)
+    office = office if office is not None else application.processing_office
+    signer = signer_for(officer_user, office, settings)
     try:
         load_signing_key(settings)
     except NoQrKey as exc:
         raise NoSigningKey(str(exc)) from exc
-    uin = next_uin(session, service.department.code, service.service_code, ist(now).year)
+    try:
+        templates = templates_for(application, certificate_template_name(service.key))
+    except TemplateError as exc:
+        raise TemplateMissing(str(exc)) from exc
+    year = ist(now).year
     entry = statuslist.allocate(session, application)
     started = time.perf_counter()
-    pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, entry)
+    for _attempt in range(UIN_ATTEMPTS):
+        seen, uin = peek_uin(session, service.department.code, service.service_code, year)
+        pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, templates,
+                                    office=office, role=role, status_entry=entry)
+        try:
+            claim_uin(session, service.department.code, service.service_code, year, seen)
+            break
+        except UinTaken:
+            continue
+    else:
+        raise SigningFailed(f"could not take a UIN for {application.ain} after {UIN_ATTEMPTS} attempts")
     metrics.CERTIFICATE_SECONDS.observe(time.perf_counter() - started)
     rel, sha = store_pdf(storage_for(settings), pdf)
     status_list, status_index = entry or (None, None)
@@ -152,14 +187,18 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
 
 
 def acknowledgement_pdf(application, settings=None, expected_at: datetime | None = None) -> bytes:
-    """The submission receipt (AIN, service, applicant, documents, expected date, tracking QR).
+    """The submission receipt (AIN, service, applicant, documents, expected date, tracking QR),
+    from the ``acknowledgement.typ`` of the application's version.
 
     Unsigned: it proves nothing the tracker does not show. ``expected_at`` is the SLA due date.
     """
-    templates = _templates_dir(settings)
-    html = render_html("acknowledgement.html", acknowledgement_context(application, settings, expected_at),
-                       templates)
-    return add_background(render_pdf(html, base_url=templates), templates)
+    context = acknowledgement_context(application, settings, expected_at)
+    try:
+        templates = templates_for(application, ACKNOWLEDGEMENT)
+        return templates.render(ACKNOWLEDGEMENT, context, acknowledgement_images(context, settings),
+                                timestamp=application.submitted_at)
+    except TemplateError as exc:
+        raise TemplateMissing(str(exc)) from exc
 
 
 def certificate_pdf(settings, certificate: Certificate) -> bytes:

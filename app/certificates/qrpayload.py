@@ -120,13 +120,15 @@ def verify_fragment(text: str, public_keys: list[ec.EllipticCurvePublicKey], now
     return claims
 
 
-def claims_for(application, uin: str, issued_at: datetime, status_entry: tuple[str, int] | None = None) -> Claims:
+def claims_for(application, uin: str, issued_at: datetime, status_entry: tuple[str, int] | None = None,
+               office=None) -> Claims:
     """The claims of a certificate from plain attributes (ORM objects or stand-ins).
 
     :param status_entry: ``(status list id, index)`` of the certificate's revocation bit, if it has one.
+    :param office: the issuing office (the approving posting's); default the processing office.
     """
     service = application.service
-    office = getattr(application, "processing_office", None)
+    office = office if office is not None else getattr(application, "processing_office", None)
     status_list, status_index = status_entry or (None, None)
     return Claims(uin=uin, name=application.applicant_name, service_code=service.service_code,
                   department_code=service.department.code, office=getattr(office, "name", "") or "",

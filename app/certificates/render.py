@@ -1,111 +1,146 @@
-"""HTML → PDF with WeasyPrint (xhtml2pdf cannot shape Bengali — CERT-NOTES).
+"""Typst → PDF/A-2b, from the template files a process version carries (CERT-NOTES, "Typst").
 
-One process-wide :class:`FontConfiguration` and one stylesheet carrying the ``@font-face`` rules are
-made on first use and reused by every render: ~95 ms instead of ~230 ms per page and no native memory
-growth in a long-running worker. The fonts ship with the app (``fonts/``, SIL OFL), so no system
-font is needed: the family list is Noto Sans (Latin) first, then Noto Sans Bengali.
+A version's templates (``{"_layout.typ": …, "income.typ": …, "acknowledgement.typ": …}``, stored in
+``ProcessVersion.certificate_templates``) are written once into a private temporary directory and
+get one ``typst.Compiler`` rooted there: :func:`template_set` keeps them per version (keyed by the
+caller, e.g. ``"<version id>:<sha256>"``), least recently used first out. Typst can read nothing
+outside that root (it refuses paths above it), fonts come only from the bundled folder
+(``fonts/``, SIL OFL, system fonts ignored), packages (``@preview/…``) are refused at upload
+(:mod:`.template_check`). Data goes in as JSON through ``sys.inputs.data``; the QR, seal and the
+static guilloche/emblem layers as SVG text through ``sys.inputs`` (``image(bytes(sys.inputs.qr))``).
+
+A compiler is not re-entrant: each set has a lock; two versions render in parallel.
 """
+import json
+import re
+import shutil
+import tempfile
 import threading
+from collections import OrderedDict
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+import typst
+
+from .security import emblem_svg, guilloche_svg
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "certificate_templates"
-FONT_FAMILY = '"Pravah Latin", "Pravah Bengali", sans-serif'
+#: Versions kept compiled per process (each holds a compiler and a small directory).
+MAX_CACHED_VERSIONS = 32
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*\.typ$|^_[A-Za-z0-9_-]+\.typ$")
+_LOCATION_RE = re.compile(r"┌─\s*(\S+?):(\d+):(\d+)")
 
-_FONT_FACES = [
-    ("Pravah Latin", "NotoSans-Regular.ttf", "normal"),
-    ("Pravah Latin", "NotoSans-Bold.ttf", "bold"),
-    ("Pravah Bengali", "NotoSansBengali-Regular.ttf", "normal"),
-    ("Pravah Bengali", "NotoSansBengali-Bold.ttf", "bold"),
-]
-
-_lock = threading.RLock()
-_shared = {}
-_environments = {}
+_typst_used = threading.Event()
 
 
-def _font_css_text() -> str:
-    rules = [f'@font-face {{ font-family: "{family}"; src: url("{(FONTS_DIR / file).as_uri()}"); '
-             f'font-weight: {weight}; }}' for family, file, weight in _FONT_FACES]
-    rules.append(f"html {{ font-family: {FONT_FAMILY}; }}")
-    return "\n".join(rules)
+class TemplateError(Exception):
+    """A template failed to compile: ``file`` and ``line`` (1-based, None when unknown) say where."""
+
+    def __init__(self, file: str | None, line: int | None, message: str):
+        super().__init__(file, line, message)
+        self.file, self.line, self.message = file, line, message
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else (self.file or "template")
+        return f"{where}: {self.message}"
 
 
-def _resources() -> dict:
-    """The shared FontConfiguration, font stylesheet and image cache (static layers only)."""
-    if "font_config" not in _shared:
-        with _lock:
-            if "font_config" not in _shared:
-                from weasyprint import CSS
-                from weasyprint.text.fonts import FontConfiguration
-                font_config = FontConfiguration()
-                _shared["font_css"] = CSS(string=_font_css_text(), font_config=font_config)
-                _shared["font_config"] = font_config
-                #: Holds only the static guilloche/emblem SVGs: per-certificate images (QR, seal)
-                #: are inline SVG and never enter it, so it does not grow.
-                _shared["cache"] = {}
-    return _shared
+def typst_used() -> bool:
+    """True once this process has loaded fonts or compiled: a fork of it must not use Typst
+    (its thread pool does not survive ``fork``; :mod:`.template_check` spawns instead)."""
+    return _typst_used.is_set()
 
 
-def render_pdf(html: str, base_url: str | Path | None = None) -> bytes:
-    """Render an HTML document to PDF bytes.
-
-    :param html: a complete HTML document (templates from :func:`render_html`).
-    :param base_url: where relative URLs (``assets/guilloche.svg``) resolve; defaults to
-        ``certificate_templates/``.
-    """
-    from weasyprint import HTML
-    shared = _resources()
-    base = str(base_url or TEMPLATES_DIR)
-    if not base.endswith("/") and Path(base).is_dir():
-        base += "/"
-    return HTML(string=html, base_url=base).write_pdf(
-        stylesheets=[shared["font_css"]], font_config=shared["font_config"], cache=shared["cache"])
+@lru_cache(maxsize=1)
+def fonts() -> "typst.Fonts":
+    """The bundled fonts, loaded once per process and shared by every compiler."""
+    _typst_used.set()
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONTS_DIR)])
 
 
-def template_environment(directory: str | Path | None = None) -> Environment:
-    directory = Path(directory or TEMPLATES_DIR)
-    key = str(directory)
-    env = _environments.get(key)
-    if env is None:
-        env = Environment(loader=FileSystemLoader(str(directory)), autoescape=select_autoescape(["html"]),
-                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        _environments[key] = env
-    return env
+@lru_cache(maxsize=1)
+def static_layers() -> dict:
+    """The guilloche and emblem SVGs: the same bytes every time (Typst's caches keep them parsed)."""
+    return {"guilloche": guilloche_svg(), "emblem": emblem_svg()}
 
 
-def render_html(template_name: str, context: dict, directory: str | Path | None = None) -> str:
-    """Fill ``certificate_templates/<template_name>`` (e.g. ``income.html``) with ``context``."""
-    return template_environment(directory).get_template(template_name).render(**context)
+def error_from(exc: "typst.TypstError", default_file: str, directory: Path | None = None) -> TemplateError:
+    """The first location Typst names in its diagnostic, with its message (server paths removed)."""
+    diagnostic = getattr(exc, "diagnostic", "") or ""
+    match = _LOCATION_RE.search(diagnostic)
+    message = (getattr(exc, "message", None) or str(exc)).strip()
+    if directory is not None:
+        message = message.replace(str(directory) + "/", "").replace(str(directory), "")
+    hints = [h for h in (getattr(exc, "hints", None) or []) if h]
+    if hints:
+        message += " (" + "; ".join(hints) + ")"
+    if match:  # Typst prints the path relative to the working directory: the name is what counts
+        return TemplateError(Path(match.group(1)).name, int(match.group(2)), message)
+    return TemplateError(default_file, None, message)
 
 
-def background_pdf(directory: str | Path | None = None):
-    """The static security layer as an open pikepdf document, rendered once per process."""
-    key = ("background", str(directory or TEMPLATES_DIR))
-    doc = _shared.get(key)
-    if doc is None:
-        import io
+class TemplateSet:
+    """One version's template files in a private directory, with the compiler rooted there."""
 
-        import pikepdf
-        html = render_html("background.html", {}, directory)
-        doc = pikepdf.open(io.BytesIO(render_pdf(html, base_url=directory)))
-        _shared[key] = doc
-    return doc
+    def __init__(self, files: dict[str, str]):
+        bad = sorted(name for name in files if not NAME_RE.match(name))
+        if bad:
+            raise TemplateError(bad[0], None, "a certificate template must be named <name>.typ "
+                                              "(letters, digits, _ and -)")
+        self.names = frozenset(files)
+        self.directory = Path(tempfile.mkdtemp(prefix="pravah-typst-"))
+        for name, text in files.items():
+            (self.directory / name).write_text(text, encoding="utf-8")
+        self.compiler = typst.Compiler(root=str(self.directory), font_paths=fonts(), ignore_system_fonts=True)
+        self.lock = threading.Lock()
+
+    def render(self, name: str, context: dict, images: dict[str, str], timestamp: datetime | None = None) -> bytes:
+        """Compile ``name`` with ``context`` (JSON-able) and ``images`` (SVG text by input name).
+
+        :raises TemplateError: the template is missing or does not compile (file and line).
+        """
+        if name not in self.names:
+            raise TemplateError(name, None, "this version has no such certificate template")
+        inputs = {**static_layers(), **images, "data": json.dumps(context, ensure_ascii=False, default=str)}
+        stamp = int(timestamp.timestamp()) if timestamp is not None else None
+        _typst_used.set()
+        with self.lock:
+            try:
+                return self.compiler.compile(input=str(self.directory / name), sys_inputs=inputs,
+                                             pdf_standards="a-2b", timestamp=stamp)
+            except typst.TypstError as exc:
+                raise error_from(exc, name, self.directory) from None
+
+    def close(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def add_background(pdf: bytes, directory: str | Path | None = None) -> bytes:
-    """Lay the static guilloche/emblem under every page. Must run before signing."""
-    import io
+_cache: "OrderedDict[str, TemplateSet]" = OrderedDict()
+_cache_lock = threading.Lock()
 
-    import pikepdf
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        # Copying from the shared background document is not thread-safe: one thread at a time.
-        with _lock:
-            background = background_pdf(directory).pages[0]
-            for page in doc.pages:
-                page.add_underlay(background)
-        out = io.BytesIO()
-        doc.save(out)
-    return out.getvalue()
+
+def template_set(key: str, load_files) -> TemplateSet:
+    """The compiled-template set for ``key``; ``load_files()`` gives the files on a miss only."""
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    made = TemplateSet(dict(load_files() or {}))
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:  # another thread made it meanwhile
+            made.close()
+            return found
+        _cache[key] = made
+        while len(_cache) > MAX_CACHED_VERSIONS:
+            _, old = _cache.popitem(last=False)
+            old.close()
+    return made
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        while _cache:
+            _cache.popitem()[1].close()

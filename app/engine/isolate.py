@@ -58,13 +58,16 @@ def _child(conn, fn, args, kwargs, seconds, extra_memory):
 
 
 def run_limited(fn, *args, seconds: float = DEFAULT_SECONDS, extra_memory: int = DEFAULT_EXTRA_MEMORY,
-                **kwargs):
+                start_method: str = "fork", **kwargs):
     """``fn(*args, **kwargs)`` in a forked child; its return value, or its exception re-raised.
+
+    ``start_method="spawn"`` starts a fresh interpreter instead (``fn`` and the arguments must
+    pickle): for work a fork cannot do, e.g. Typst once the parent has used its thread pool.
 
     :raises CheckTimedOut: past ``seconds`` of wall-clock time (the child is killed).
     :raises CheckFailed: the child died (signal, memory limit) without an answer.
     """
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(start_method)
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, seconds, extra_memory), daemon=True)
     proc.start()

@@ -12,3 +12,6 @@ class ProcessContext:
     now: datetime
     #: Settings (a mapping, e.g. ``current_app.config``), for services that need them.
     settings: dict = field(default_factory=dict)
+    #: The :class:`~app.models.WorkItem` being completed (its office and lane are the acting
+    #: posting: the certificate names that office and designation), None outside a task.
+    work_item: object | None = None

@@ -2,13 +2,15 @@
 
 A service's model is ``bpmn/<key>.bpmn``, the DMN files defining the decisions it references, the
 forms its user tasks name (``camunda:formKey``) plus its application form ``forms/<key>.json``, and
-its certificate templates, and the DMN sample rows beside each DMN (``dmn/<name>.samples.json``).
-Deploying identical files again changes nothing.
+its certificate templates (``certificate_templates/<key>.typ``, the shared ``_*.typ`` parts it
+imports and ``acknowledgement.typ``, the receipt), and the DMN sample rows beside each DMN
+(``dmn/<name>.samples.json``). Deploying identical files again changes nothing.
 
 The pipeline (:func:`check`): application form present → forms (:mod:`.form_check`) and lanes
 (:mod:`.work_lands`) checked → engine build (safe XML, XSD, lint, Spiff parse) → DMN samples run
-through the engine → dry run of every path with timers fired and service tasks stubbed → routes that
-would strand a task (a warning here, refused at activation). :func:`deploy` stores a draft (or active) version only when all of it passes;
+through the engine → dry run of every path with timers fired and service tasks stubbed → certificate
+templates compiled with a sample context (app/certificates/template_check) → routes that would
+strand a task (a warning here, refused at activation). :func:`deploy` stores a draft (or active) version only when all of it passes;
 :func:`activate` makes a stored version the one new applications use (running ones keep theirs).
 """
 import hashlib
@@ -22,7 +24,9 @@ from sqlalchemy import func, select
 
 from .. import clock, engine, policy
 from ..audit.operations import record as audit
-from ..errors import DomainError, NotFound
+from ..certificates.template_check import DEFAULT_SECONDS as TEMPLATE_SECONDS
+from ..certificates.template_check import check_templates
+from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..inputs import MAX_INT
 from ..models import ProcessVersion, Service
@@ -106,8 +110,9 @@ def collect_files(service_key: str, dirs: dict[str, Path]) -> ModelFiles:
     templates = {}
     tdir = dirs.get("certificate_templates")
     if tdir and tdir.is_dir():
-        for name in ("base.html", f"{service_key}.html"):
-            if (tdir / name).exists():
+        wanted = {f"{service_key}.typ", "acknowledgement.typ"} | {p.name for p in tdir.glob("_*.typ")}
+        for name in sorted(wanted):
+            if (tdir / name).is_file():
                 templates[name] = (tdir / name).read_text(encoding="utf-8")
     return ModelFiles(bpmn, dmn, forms, templates, samples)
 
@@ -210,8 +215,15 @@ def _check(service_key: str, files: ModelFiles) -> CheckReport:
     except engine.CheckFailed as exc:
         raise InvalidModel([{"file": bpmn_name, "element_id": None, "line": None,
                              "message": f"the model could not be checked ({exc}); nothing was stored"}]) from None
-    if outcome == "invalid":
+    if outcome == "invalid":  # refused already: do not spend a compile on its templates
         raise InvalidModel(value)
+    template_problems = check_templates(
+        service_key, files.templates, files.forms,
+        service=db.session.scalar(select(Service).where(Service.key == service_key)),
+        seconds=float(current_app.config.get("CERTIFICATE_CHECK_SECONDS", TEMPLATE_SECONDS)),
+        settings=current_app.config)
+    if template_problems:
+        raise InvalidModel(template_problems)
     built, warnings, paths, ends = value
     _check_fee(service_key, built, bpmn_name)
     warnings += work_lands.stranded_tasks(service_key, built.task_meta, files.dmn, files.bpmn, seed)
@@ -306,9 +318,14 @@ def activate(service_key: str, number: int, *, actor=None) -> ProcessVersion:
     """
     require_analyst(actor)
     version = get_version(service_key, number)
+    service = db.session.scalar(select(Service).where(Service.key == service_key))
+    template = f"{service_key}.typ"
+    if service is not None and service.active and template not in (version.certificate_templates or {}):
+        raise InvalidModel([{"file": f"certificate_templates/{template}", "element_id": None, "line": None,
+                             "message": f"version {number} has no certificate template {template}: an open "
+                                        "service could not issue certificates; upload the template first"}])
     if version.status != "active":
         _activate(version, actor)
-    service = db.session.scalar(select(Service).where(Service.key == service_key))
     if opens_service(service, version):
         service.active = True
         audit("opened", "service", service_key, actor=actor, data={"version": version.version})
@@ -321,7 +338,7 @@ def opens_service(service: Service | None, version: ProcessVersion) -> bool:
     service's application form and certificate template."""
     key = version.process_key
     return (service is not None and not service.active and key in (version.forms or {})
-            and f"{key}.html" in (version.certificate_templates or {}))
+            and f"{key}.typ" in (version.certificate_templates or {}))
 
 
 def _activate(version: ProcessVersion, actor) -> None:

@@ -45,7 +45,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings, insta
     # Completed meanwhile? The state re-read under the lock no longer has the task ready (below).
     if item.closed_at is not None:
         raise TaskGone("This task has already been completed.")
-    context = ProcessContext(application, actor, clock.now(), settings)
+    context = ProcessContext(application, actor, clock.now(), settings, work_item=item)
     old_status = application.status
     wf = store.restore(instance, context)
     try:

@@ -15,7 +15,7 @@ from ..processes.deploy import InvalidModel
 from ..web import edge
 from ..web.access import current_actor, page_access
 from ..web.forms import fields as form_fields
-from . import bundle
+from . import bundle, certificate_preview
 from . import heatmap as heat
 from . import operations as studio
 
@@ -143,3 +143,30 @@ def heatmap_page(service):
 @page_access(roles=policy.HEATMAP_ROLES)
 def heatmap_json(service):
     return jsonify(heat.heatmap(current_actor(), service, clock.now()))
+
+
+def _pdf(data: bytes, name: str):
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False, download_name=name)
+
+
+@studio_bp.get("/<service>/certificate-preview")
+@page_access(roles=policy.MODELLERS)
+def certificate_preview_version(service):
+    """A stored version's certificate (``?template=acknowledgement`` for the receipt) from sample data."""
+    kind = request.args.get("template", "certificate")
+    pdf = certificate_preview.preview_version(current_actor(), service, request.args.get("version", type=int), kind)
+    return _pdf(pdf, f"{service}-{kind}-preview.pdf")
+
+
+@studio_bp.post("/<service>/certificate-preview")
+@page_access(roles=policy.MODELLERS)
+def certificate_preview_files(service):
+    """Unsaved templates (JSON ``{"templates": {name: text}, "forms"?, "base_version"?, "template"?}``)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("Send JSON with the templates.", fields={"templates": "is required"})
+    base = body.get("base_version") if isinstance(body.get("base_version"), int) else None
+    kind = body.get("template") or "certificate"
+    pdf = certificate_preview.preview_files(current_actor(), service, body.get("templates") or {},
+                                            body.get("forms"), base, kind)
+    return _pdf(pdf, f"{service}-{kind}-preview.pdf")

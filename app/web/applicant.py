@@ -237,9 +237,9 @@ def feedback(ain):
 @applicant_bp.get("/applications/<ain>/acknowledgement.pdf")
 @page_access(AUTHENTICATED)
 def acknowledgement(ain):
-    from ..certificates.operations import acknowledgement_pdf
+    from ..certificates.lookup import acknowledgement_for
     application = _visible(ain)
-    pdf = acknowledgement_pdf(application, current_app.config, expected_at=records.expected_by(application))
+    pdf = acknowledgement_for(application, current_app.config)
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="acknowledgement-{application.ain}.pdf"'})
 

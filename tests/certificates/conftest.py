@@ -1,6 +1,7 @@
 """Shared, expensive artefacts for the certificate tests: built once per session."""
 import shutil
 import subprocess
+from pathlib import Path
 from datetime import datetime, timezone
 from types import SimpleNamespace as NS
 
@@ -8,6 +9,9 @@ import pytest
 
 from app.certificates import pki
 from app.certificates.operations import build_certificate_pdf, signer_for
+from app.certificates.render import TemplateSet
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ISSUED_AT = datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc)  # 16:00 IST
 
@@ -63,6 +67,21 @@ def make_officer():
               postings=[NS(office_id=7, role="PRADHAN")])
 
 
+def shipped_template_files() -> dict:
+    """The shipped ``certificate_templates/*.typ`` (what ``flask deploy`` stores in each version)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "certificate_templates").glob("*.typ")}
+
+
+_SHIPPED = []
+
+
+def shipped_templates() -> TemplateSet:
+    """One compiled set of the shipped templates for the tests that need no database."""
+    if not _SHIPPED:
+        _SHIPPED.append(TemplateSet(shipped_template_files()))
+    return _SHIPPED[0]
+
+
 @pytest.fixture(scope="session")
 def demo_keys(tmp_path_factory):
     directory = tmp_path_factory.mktemp("keys")
@@ -87,7 +106,8 @@ def income_pdf(settings):
     app_ = make_application("income")
     officer = make_officer()
     signer = signer_for(officer, app_.processing_office, settings)
-    return build_certificate_pdf(app_, officer, "PRD0012026000042", ISSUED_AT, settings, signer)
+    return build_certificate_pdf(app_, officer, "PRD0012026000042", ISSUED_AT, settings, signer,
+                                 shipped_templates())
 
 
 def need(tool: str):

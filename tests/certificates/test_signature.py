@@ -48,8 +48,12 @@ def test_other_root_is_not_trusted(income_pdf, tmp_path):
 
 
 def test_unsigned_pdf_is_invalid(trust_root):
-    from app.certificates.render import render_pdf
-    result = verify_pdf(render_pdf("<p>hello</p>"), trust_root)
+    from app.certificates.render import TemplateSet
+    unsigned = TemplateSet({"hello.typ": "hello"})
+    try:
+        result = verify_pdf(unsigned.render("hello.typ", {}, {}), trust_root)
+    finally:
+        unsigned.close()
     assert not result["valid"] and result["signature_count"] == 0
 
 

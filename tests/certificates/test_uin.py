@@ -82,3 +82,18 @@ def test_unique_and_gap_free_across_processes(db_url):
         p.join(timeout=60)
     serials = sorted(int(u[-6:]) for u in results)
     assert serials == list(range(1, 101))
+
+
+def test_claim_takes_the_peeked_serial_and_refuses_a_taken_one(db_url):
+    from app.certificates.uin import UinTaken, claim_uin, peek_uin
+    engine = _engine(db_url)
+    with Session(engine) as session:
+        assert peek_uin(session, "PRD", "001", 2026) == (0, "PRD0012026000001")
+        assert claim_uin(session, "PRD", "001", 2026, 0) == "PRD0012026000001"   # creates the row
+        seen, uin = peek_uin(session, "PRD", "001", 2026)
+        assert (seen, uin) == (1, "PRD0012026000002")
+        assert next_uin(session, "PRD", "001", 2026) == "PRD0012026000002"      # another approval took it
+        with pytest.raises(UinTaken):
+            claim_uin(session, "PRD", "001", 2026, seen)
+        assert session.scalar(select(Counter.value).where(Counter.name == counter_name("PRD", "001", 2026))) == 2
+        assert claim_uin(session, "PRD", "001", 2026, 2) == "PRD0012026000003"

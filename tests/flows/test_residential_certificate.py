@@ -3,8 +3,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace as NS
 
-from app.certificates.context import certificate_context
-from app.certificates.render import render_html
+from app.certificates.context import certificate_context, certificate_images
+from tests.certificates.conftest import shipped_templates
+from tests.certificates.pdftext import pdf_text
 from tests.helpers import RESIDENTIAL_FORM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,11 +21,12 @@ def test_residential_certificate_prints_form_facts_and_district(demo_signing_key
         processing_office=NS(id=1, code="BDO-DOMKAL", name="Office of the BDO, Domkal", name_bn=None),
         location=gp, data=dict(RESIDENTIAL_FORM), applicant_name="Rahima Khatun")
     officer = NS(name="BDO, Domkal", postings=[])
-    html = render_html("residential_edistrict.html",
-                       certificate_context(application, officer, "HHA0122026000001",
-                                           datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc), {"SIGNING_KEYS_DIR": demo_signing_keys}),
-                       directory=ROOT / "certificate_templates")
+    context = certificate_context(application, officer, "HHA0122026000001",
+                                  datetime(2026, 5, 4, 10, 30, tzinfo=timezone.utc),
+                                  {"SIGNING_KEYS_DIR": demo_signing_keys})
+    text = " ".join(pdf_text(shipped_templates().render("residential_edistrict.typ", context,
+                                                        certificate_images(context, {"SIGNING_KEYS_DIR": demo_signing_keys}))).split())
     for fact in ("Abdul Karim", "Village Raipur", "Raipur", "Domkal", "1995", "Murshidabad",
                  "মুর্শিদাবাদ"):
-        assert fact in html, fact
-    assert "—" not in html.split("This is to certify")[1].split("</")[0]
+        assert fact in text, fact
+    assert "—" not in text.split("This is to certify")[1].split("Name of the applicant")[0]

@@ -6,8 +6,9 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from app.certificates.context import certificate_context
-from app.certificates.render import render_html
+from app.certificates.context import certificate_context, certificate_images
+from tests.certificates.conftest import shipped_templates
+from tests.certificates.pdftext import pdf_text
 from tests.services.samples import FLOW_A, FLOW_B, FORMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +41,8 @@ def test_template_prints_every_form_field(service, demo_signing_keys):
         processing_office=NS(id=1, code="GP-RAIPUR", name="Raipur Gram Panchayat", name_bn=None),
         data=data, applicant_name="Rahima Khatun")
     officer = NS(name="Pradhan, Raipur GP", postings=[])
-    html = render_html(f"{service}.html", certificate_context(application, officer, "PRD0012026000001", ISSUED,
-                                                                  {"SIGNING_KEYS_DIR": demo_signing_keys}),
-                       directory=ROOT / "certificate_templates")
-    missing = [v for v in _values(data) if PRINTED_AS.get(v, v) not in html]
-    assert not missing, f"{service}.html does not print {missing}"
+    context = certificate_context(application, officer, "PRD0012026000001", ISSUED,
+                                  {"SIGNING_KEYS_DIR": demo_signing_keys})
+    text = " ".join(pdf_text(shipped_templates().render(f"{service}.typ", context, certificate_images(context))).split())
+    missing = [v for v in _values(data) if PRINTED_AS.get(v, v) not in text]
+    assert not missing, f"{service}.typ does not print {missing}"

@@ -21,8 +21,8 @@ def model_dirs(tmp_path) -> dict:
     shutil.copy(FIXTURES / "forms" / "trade_noc.json", dirs["forms"])
     shutil.copy(ROOT / "forms" / "approval.json", dirs["forms"])
     shutil.copy(ROOT / "dmn" / "processing_office_level.dmn", dirs["dmn"])
-    shutil.copy(FIXTURES / "certificate_templates" / "trade_noc.html", dirs["certificate_templates"])
-    for shared in ("base.html", "_macros.html", "background.html"):
+    shutil.copy(FIXTURES / "certificate_templates" / "trade_noc.typ", dirs["certificate_templates"])
+    for shared in ("_layout.typ", "acknowledgement.typ"):
         shutil.copy(ROOT / "certificate_templates" / shared, dirs["certificate_templates"])
     return dirs
 
@@ -32,7 +32,7 @@ def test_a_thirteenth_service_from_files_and_a_catalogue_row(app, api, tmp_path)
         assert load_catalogue(FIXTURES / "catalogue.json") == ["trade_noc"]
         version, created = deploy("trade_noc", collect_files("trade_noc", model_dirs(tmp_path)))
         assert created and version.status == "active"
-        assert "trade_noc.html" in version.certificate_templates
+        assert set(version.certificate_templates) == {"trade_noc.typ", "_layout.typ", "acknowledgement.typ"}
         db.session.commit()
     services = {s["key"]: s for s in api.get("/api/v1/services?per_page=200").get_json()["items"]}
     assert services["trade_noc"]["service_code"] == "013" and len(services) == 13

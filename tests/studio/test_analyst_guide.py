@@ -4,12 +4,11 @@ the catalogue, deployed as a bundle, activated, and an application runs to a sig
 text holds the service's wording. The files are the guide's: tests/studio/walkthrough/."""
 import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
 
+from tests.certificates.pdftext import pdf_text
 from tests.helpers import act, upload
 
 from .conftest import ANALYST
@@ -34,7 +33,7 @@ def guide_bundle(api) -> bytes:
     """Step 2 of the guide: start from a downloaded bundle, put our files in it."""
     members = {n: d for n, d in download(api, 1, service="income").items()
                if n in ("dmn/processing_office_level.dmn", "forms/approval.json")
-               or n.startswith("certificate_templates/") and not n.endswith("income.html")}
+               or n.startswith("certificate_templates/") and not n.endswith("income.typ")}
     for path in WALKTHROUGH.rglob("*"):
         if path.is_file():
             members[path.relative_to(WALKTHROUGH).as_posix()] = path.read_bytes()
@@ -45,21 +44,7 @@ def guide_bundle(api) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def templates_on_disk(app, tmp_path):
-    """main still renders certificates from MODEL_DIRS["certificate_templates"] on disk (the renderer
-    that reads the version's own template is issue 11 item 3); until it lands, the walkthrough's
-    template is placed beside the shipped ones so issuance finds it."""
-    target = tmp_path / "certificate_templates"
-    shutil.copytree(ROOT / "certificate_templates", target)
-    shutil.copy(WALKTHROUGH / "certificate_templates" / "solvency.html", target / "solvency.html")
-    before = app.config["MODEL_DIRS"]
-    app.config["MODEL_DIRS"] = {**before, "certificate_templates": target}
-    yield
-    app.config["MODEL_DIRS"] = before
-
-
-def test_solvency_certificate_from_the_guide(app, api, templates_on_disk):
+def test_solvency_certificate_from_the_guide(app, api):
     # 1. the catalogue entry (closed until a version is activated)
     r = api.post("/api/v1/services", json=SERVICE, user=ANALYST)
     assert r.status_code == 201, r.get_json()
@@ -103,8 +88,7 @@ def test_solvency_certificate_from_the_guide(app, api, templates_on_disk):
     # 5. the signed certificate carries the service's own wording
     pdf = api.get(f"/api/v1/certificates/{uin}.pdf", user=OPERATOR)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    pypdf = pytest.importorskip("pypdf")
-    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+    text = " ".join(pdf_text(pdf.data).split())
     assert "Solvency Certificate" in text
     assert "is found solvent to the extent of Rs. 750000" in text
     assert "Mouza Raipur, khatian 112, plot 431" in text

@@ -57,8 +57,9 @@ def test_service_opens_when_a_version_with_form_and_template_is_activated(api, u
     assert upload.activate(1, service=key).status_code == 200
     assert key not in public_keys(api)          # no certificate template yet: still closed
 
-    template = (ROOT / "certificate_templates" / f"{KEY}.html").read_text(encoding="utf-8")
-    r = upload.post(service=key, bpmn=bpmn, forms=forms, templates={f"{key}.html": template})
+    template = (ROOT / "certificate_templates" / f"{KEY}.typ").read_text(encoding="utf-8")
+    layout = (ROOT / "certificate_templates" / "_layout.typ").read_text(encoding="utf-8")
+    r = upload.post(service=key, bpmn=bpmn, forms=forms, templates={f"{key}.typ": template, "_layout.typ": layout})
     assert r.status_code == 201 and r.get_json()["version"] == 2
     assert upload.activate(2, service=key).status_code == 200
     assert key in public_keys(api)

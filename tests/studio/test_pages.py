@@ -5,7 +5,6 @@ import zipfile
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -13,24 +12,10 @@ from app import clock
 from app.extensions import db
 from app.models import WorkItem
 
-from tests.conftest import DEMO_PASSWORD
 from tests.helpers import submit_residential
 
+from .conftest import login  # noqa: F401  (other test modules import the fixture from here)
 from .studio_helpers import BPMN, DMN, DMN_NAME, FORMS, KEY, SCRUTINY_FORM, with_scrutiny
-
-
-@pytest.fixture
-def login(app):
-    clients = {}
-
-    def as_(username):
-        if username not in clients:
-            client = app.test_client()
-            r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
-            assert r.status_code == 302, r.get_data(as_text=True)[:500]
-            clients[username] = client
-        return clients[username]
-    return as_
 
 
 def payload(bpmn=BPMN, forms=None):
@@ -89,7 +74,7 @@ def test_export_zip_holds_the_files(login):
     r = login("analyst.state").get(f"/studio/{KEY}/export.zip")
     assert r.status_code == 200
     names = set(zipfile.ZipFile(io.BytesIO(r.data)).namelist())
-    assert {f"bpmn/{KEY}.bpmn", f"forms/{KEY}.json", "certificate_templates/base.html"} <= names
+    assert {f"bpmn/{KEY}.bpmn", f"forms/{KEY}.json", "certificate_templates/_layout.typ"} <= names
     assert any(n.startswith("dmn/") and n.endswith(".dmn") for n in names)
 
 

@@ -29,7 +29,7 @@ def test_page_has_the_template_tab_new_dmn_field_editor_and_confirmation(login):
                    'id="form-fields"', 'id="form-field-add"', 'id="activate-dialog"', 'id="studio-advice"',
                    "studio/editors.js"):
         assert needle in html, needle
-    assert f"{KEY}.html" in data["files"]["templates"] and "<" in data["files"]["templates"][f"{KEY}.html"]
+    assert f"{KEY}.typ" in data["files"]["templates"] and "#import" in data["files"]["templates"][f"{KEY}.typ"]
     assert data["urls"]["certificate_preview"] == f"/studio/{KEY}/certificate-preview"
 
 
@@ -37,7 +37,7 @@ def test_template_text_edited_in_the_studio_is_saved_with_the_draft(app, login):
     client = login("analyst.state")
     _html, data = page_data(client)
     templates = data["files"]["templates"]
-    name = f"{KEY}.html"
+    name = f"{KEY}.typ"
     templates[name] = templates[name] + "\n"        # format-neutral edit
     body = {**payload(), "templates": {name: templates[name]}}
     r = client.post(f"/studio/{KEY}/drafts", json=body)
@@ -46,7 +46,7 @@ def test_template_text_edited_in_the_studio_is_saved_with_the_draft(app, login):
         v = db.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == KEY,
                                                            ProcessVersion.version == r.get_json()["version"]))
         assert v.certificate_templates[name] == templates[name]
-    bad = client.post(f"/studio/{KEY}/drafts", json={**payload(), "templates": {"../x.html": "hi"}})
+    bad = client.post(f"/studio/{KEY}/drafts", json={**payload(), "templates": {"../x.typ": "hi"}})
     assert bad.status_code == 422
 
 
