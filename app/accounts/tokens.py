@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..extensions import db
 from ..models import ApiKey, ApiToken, User
-from ..policy.postings import roles_of
 
 #: ``last_used_at`` is written at most this often (one UPDATE a minute per login, not per request).
 TOUCH_SECONDS = 60
@@ -36,7 +35,9 @@ class SessionPolicy:
 
     @staticmethod
     def audience(user: User) -> str:
-        return "citizen" if roles_of(user) == ["CITIZEN"] else "staff"
+        # Any posting (current or not) makes a staff account: the shorter limits apply. Asked here
+        # without app.policy, which itself depends on the accounts area (OTP ownership).
+        return "staff" if user.postings else "citizen"
 
     def idle(self, user: User) -> timedelta:
         return timedelta(minutes=self.idle_minutes[self.audience(user)])
