@@ -105,7 +105,8 @@ def applicant_photo(application, settings=None) -> dict | None:
 
 
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None,
-                        status_entry: tuple[str, int] | None = None, office=None, role: str | None = None) -> dict:
+                        status_entry: tuple[str, int] | None = None, office=None, role: str | None = None,
+                        qr_key=None) -> dict:
     """Everything ``certificate_templates/<service_key>.typ`` reads (JSON-able; images separate:
     :func:`certificate_images`).
 
@@ -113,6 +114,7 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
     :param office: the office of the posting that approved (the issuing office, printed in the
         header and under the signature); default the application's processing office.
     :param role: the approving posting's role (its designation is printed).
+    :param qr_key: the key signing the QR payload (default: the deployment's, ``qrkeys.load_signing_key``).
     """
     service = application.service
     department = service.department
@@ -122,7 +124,7 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
     applicant = {"name": application.applicant_name, "name_bn": data.get("applicant_name_bn"),
                  "relation": relation(data.get("gender")), "photo": applicant_photo(application, settings)}
     url = verify_url(settings, uin)
-    qr_text = qr_url(url, claims_for(application, uin, issued_at, status_entry, office), load_signing_key(settings))
+    qr_text = qr_url(url, claims_for(application, uin, issued_at, status_entry, office), qr_key or load_signing_key(settings))
     return {
         "bilingual": bool(service.bilingual),
         "service": {"key": service.key, "name": service.name, "name_bn": service.name_bn,

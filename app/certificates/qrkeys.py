@@ -91,6 +91,16 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
+def sample_key() -> QrKey:
+    """A throwaway key, made once per process, for sample renders (upload checks, studio previews):
+    a template is checked on a machine that may have no QR key yet (``flask deploy`` runs first)."""
+    with _lock:
+        if "sample" not in _cache:
+            key = ec.generate_private_key(ec.SECP256R1())
+            _cache["sample"] = QrKey(key, kid_of(key.public_key()))
+        return _cache["sample"]
+
+
 def load_signing_key(settings) -> QrKey:
     """The current key, parsed once per process (reloaded when the file changes)."""
     path = signing_key_path(settings)

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace as NS
 
 from ..engine import sample_from_schema
+from .qrkeys import sample_key
 from .context import acknowledgement_context, acknowledgement_images, certificate_context, certificate_images
 
 SAMPLE_ISSUED_AT = datetime(2026, 1, 15, 6, 30, tzinfo=timezone.utc)
@@ -79,7 +80,7 @@ def sample_certificate(service_key: str, forms: dict, service=None, settings=Non
     officer = NS(id=0, username="sample.officer", name="Sample Officer", postings=[])
     uin = f"{application.service.department.code}{application.service.service_code}2026000001"
     context = certificate_context(application, officer, uin, SAMPLE_ISSUED_AT, settings,
-                                  office=application.processing_office, role="BDO")
+                                  office=application.processing_office, role="BDO", qr_key=sample_key())
     return context, certificate_images(context, settings)
 
 

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock, policy
+from ..accounts.mobile import e164
+from ..accounts.otp import verified_mobile_of
 from ..catalogue import operations as catalogue
 from ..errors import DomainError, Invalid, NotFound, StorageUnavailable
 from ..inputs import day_from_text, text_problems
