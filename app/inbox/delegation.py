@@ -46,9 +46,21 @@ def acting_for(actor, office_id: int, role: str) -> str | None:
 
 
 def on_behalf_map(actor) -> dict:
-    """``{(office id, role): delegator username}`` for the queues the actor works for someone else today."""
+    """``{(office id, role): delegator username}`` for the queues the actor works for someone else today.
+
+    Asked once per actor object (an actor lives for one request, job item or command), so a task
+    action that checks access and then records the delegation reads the table once.
+    """
+    cached = getattr(actor, "_delegated_queues", None)
+    if cached is not None and cached[0] == today():
+        return cached[1]
     own = {(p.office_id, p.role) for p in actor.postings}
-    return {(o, r): who for o, r, who in queue_pairs(actor.id) if (o, r) not in own}
+    found = {(o, r): who for o, r, who in queue_pairs(actor.id) if (o, r) not in own}
+    try:
+        actor._delegated_queues = (today(), found)
+    except AttributeError:
+        pass  # an actor that takes no attributes (frozen): ask again next time
+    return found
 
 
 def _district(office):

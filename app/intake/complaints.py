@@ -3,7 +3,7 @@ from sqlalchemy import func, or_, select
 
 from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..inputs import check_text
 from ..models import Complaint, Office

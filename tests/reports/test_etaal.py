@@ -22,7 +22,9 @@ def test_counts_per_service_and_district_on_the_indian_day(api, app):
         submit(api, "age")
         submit(api, "income", user="operator.kadambagachhi", lgd_code="132001")
     with time_machine.travel(NEXT_MORNING, tick=False):
+        api.tokens.clear()                       # logins end after 30 idle minutes (staff)
         submit(api, "income")
+    api.tokens.clear()
 
     result = app.test_cli_runner().invoke(args=["apikeys", "create", "--name", "eTaal", "--channel", "BSK"])
     api.tokens["apikey.etaal"] = result.output.strip().splitlines()[-1]

@@ -12,6 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import WorkItem
 
+from tests.conftest import DEMO_PASSWORD
 from tests.helpers import submit_residential
 
 from .conftest import login  # noqa: F401  (other test modules import the fixture from here)
