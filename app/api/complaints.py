@@ -22,7 +22,7 @@ def list_complaints():
 
 
 @api_bp.post("/complaints/<int:complaint_id>/answer")
-@access(roles=("DM", "SDO"))
+@access(roles=policy.COMPLAINT_READERS)
 def answer_complaint(complaint_id):
     """The district (or subdivision) answers a complaint; the answer closes it."""
     return jsonify(complaints.complaint_api(complaints.answer_complaint(current_actor(), complaint_id, json_body())))

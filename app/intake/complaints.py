@@ -73,6 +73,7 @@ def answer_complaint(actor, complaint_id: int, payload: dict) -> Complaint:
     :raises NotFound: no such complaint in the actor's district or subdivision.
     :raises Invalid: no answer, or not 10–4000 characters. :raises Conflict: ``complaint_closed``.
     """
+    policy.require_role(actor, policy.COMPLAINT_READERS)
     if not isinstance(payload, dict) or set(payload) - {"answer"}:
         raise Invalid("Send only the answer.", fields={k: "unknown field" for k in set(payload or {}) - {"answer"}})
     text = payload.get("answer")

@@ -19,7 +19,10 @@ health_bp = Blueprint("health", __name__)
 
 
 def _public(view):
-    view.access_rule = ("public", ())   # tests/test_routes_access.py: every route declares its rule
+    """A route anyone may call (load balancers, Prometheus): declared for tests/test_routes_access.py
+    and tests/policy/ (listed there among the public routes)."""
+    view.access_rule = ("public", ())
+    view.asks_policy = True   # the decision "public" is the policy's list of public routes
     return view
 
 

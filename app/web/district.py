@@ -30,7 +30,7 @@ def complaints():
 
 
 @district_bp.post("/complaints/<int:complaint_id>/answer")
-@page_access(roles=("DM", "SDO"))
+@page_access(roles=policy.COMPLAINT_READERS)
 def answer_complaint(complaint_id):
     """Answer a complaint; the answer closes it and the applicant reads it on their application page."""
     try:

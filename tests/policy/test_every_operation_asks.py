@@ -34,6 +34,9 @@ PUBLIC_ROUTES = {
     "api.token", "api.otp_request", "api.otp_verify", "api.track", "api.certificate", "api.verify_upload",
     "api.payment_callback",  # the gateway's signed callback (HMAC checked by the handler)
     "api.trust_root", "api.services", "api.service_form", "api.task_form", "api.locations",
+    "api.status_list", "public.qr_keys",          # revocation bits and the QR key set: published for verifiers
+    "digilocker.pull_uri", "digilocker.pull_doc",  # DigiLocker's calls (HMAC checked by the handler)
+    "health.healthz", "health.readyz", "health.metrics",  # load balancer and Prometheus (docs/operations.md)
     "static",
 }
 
