@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from .. import clock, policy
-from ..errors import Conflict, Invalid, NotFound, TooLarge, UnsupportedType
+from ..errors import Conflict, Invalid, NotFound, TooLarge, TooMany, UnsupportedType
 from ..formschema import actions as form_actions
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
 from ..inputs import page_number
+from ..storage import storage_for
 from ..intake import records
 from ..intake.application_documents import add_document
 from ..intake.enquiry import eo_report
@@ -177,8 +178,9 @@ def attach_report_file(actor, item, schema: dict) -> None:
     cfg = current_app.config
     try:
         add_document(actor, item.application.ain, attachment["type"], upload.filename, upload.stream,
-                     data_dir=cfg["DATA_DIR"], max_bytes=cfg["MAX_UPLOAD_BYTES"])
-    except (TooLarge, UnsupportedType) as exc:
+                     storage=storage_for(cfg), max_bytes=cfg["MAX_UPLOAD_BYTES"],
+                     daily_quota=cfg["DAILY_UPLOAD_QUOTA"])
+    except (TooLarge, TooMany, UnsupportedType) as exc:
         raise Invalid(exc.message, fields={"attachment": next(iter(exc.fields.values()), exc.message)}) from exc
     except Invalid as exc:
         raise Invalid(exc.message, fields={"attachment": next(iter(exc.fields.values()), exc.message)}) from exc
