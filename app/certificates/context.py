@@ -4,7 +4,6 @@ Works on the ORM objects (Application → Service → Department, processing Off
 object with the same attribute names, so the renderer can be tested and benchmarked without a DB.
 """
 from datetime import datetime
-from pathlib import Path
 
 from .qr import qr_svg, qr_version_setting
 from .qrkeys import load_signing_key
@@ -90,8 +89,8 @@ PHOTO_DOCUMENT = "photograph"
 
 def applicant_photo(application, settings=None) -> dict | None:
     """The applicant's photograph for a certificate whose service asks for one: the uploaded
-    ``photograph`` document when it is an image, as ``{"document_id", "mime", "sha256", "path"}``
-    (``path`` when the data directory is known). Templates place it (follow-up for each template)."""
+    ``photograph`` document when it is an image, as ``{"document_id", "mime", "sha256", "key"}``
+    (``key``: where the storage backend keeps its bytes, app/storage). Templates place it (follow-up)."""
     if not any(d.get("type") == PHOTO_DOCUMENT for d in (getattr(application.service, "documents", None) or [])):
         return None
     link = next((d for d in reversed(list(getattr(application, "documents", None) or []))
@@ -99,9 +98,9 @@ def applicant_photo(application, settings=None) -> dict | None:
                  and (d.document.mime or "").startswith("image/")), None)
     if link is None:
         return None
-    data_dir = _setting(settings, "DATA_DIR")
-    path = str(Path(data_dir) / "documents" / link.document.sha256[:2] / link.document.sha256) if data_dir else None
-    return {"document_id": link.document_id, "mime": link.document.mime, "sha256": link.document.sha256, "path": path}
+    sha = link.document.sha256
+    return {"document_id": link.document_id, "mime": link.document.mime, "sha256": sha,
+            "key": f"documents/{sha[:2]}/{sha}"}
 
 
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None,

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app import clock
 from app.certificates.context import certificate_context, relation
 from app.extensions import db
+from app.storage import storage_for
 from app.models import Application, User
 from tests.helpers import PNG, RESIDENTIAL_FORM, upload
 
@@ -36,5 +37,5 @@ def test_the_photo_and_relation_are_in_the_certificate_context(app, api):
         context = certificate_context(application, officer, "HHA0122026000001", clock.now(), app.config)
         photo = context["applicant"]["photo"]
         assert photo["mime"] == "image/png" and photo["document_id"] == documents[0]["id"]
-        assert open(photo["path"], "rb").read() == PNG
+        assert storage_for(app.config).get(photo["key"]) == PNG
         assert context["applicant"]["relation"]["en"] == "son of"
