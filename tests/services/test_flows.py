@@ -52,7 +52,7 @@ def test_submit_then_approve(api, service):
     assert body["work_items"][0]["role"] == ("PRADHAN" if service in FLOW_A else "BDO")
     assert ain in inbox_ains(api, APPROVER[service])
     result = act(api, APPROVER[service], ain, "approve")
-    assert result["status"] in ("APPROVED", "DELIVERED")
+    assert result["status"] == "DELIVERED"
     assert detail(api, ain)["work_items"] == []
     assert ain not in inbox_ains(api, APPROVER[service])
     actions = [h["action"] for h in api.get(f"/api/v1/applications/{ain}/history", user="operator.raipur")
@@ -93,7 +93,7 @@ def test_send_back_resubmit_approve(api, service):
     assert r.get_json()["status"] == "IN_PROCESS"
     assert detail(api, ain)["data"][key].endswith("(corrected)")
     result = act(api, APPROVER[service], ain, "approve")
-    assert result["status"] in ("APPROVED", "DELIVERED")
+    assert result["status"] == "DELIVERED"
     actions = [h["action"] for h in api.get(f"/api/v1/applications/{ain}/history", user="operator.raipur")
                .get_json()["items"]]
     assert actions == ["submitted", "send_back", "resubmitted", "approve"]
