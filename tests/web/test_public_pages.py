@@ -65,3 +65,14 @@ def test_dates_on_pages_are_human(pages, api):
     ain = submit_residential(api)
     html = text(pages.get(f"/applications/{ain}", user="operator.csc-domkal"))
     assert "12 Apr 1990" in html and "1990-04-12" not in html
+
+
+def test_the_verify_page_title_is_only_the_title(api, client):
+    """A merge once put the QR-check panel (and its script) inside <title>: it then rendered twice."""
+    import re
+    from tests.certificates.flow_helpers import issue
+    _, uin = issue(api, "income")
+    html = client.get(f"/verify/{uin}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    assert "<article" not in title and "Verify a certificate" in title
+    assert html.count('id="qr-check"') == 1
