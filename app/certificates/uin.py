@@ -80,12 +80,7 @@ def next_uin(session, dept_code: str, service_code: str, year: int) -> str:
     :param year: the year of issue (four digits).
     :raises ValueError: on malformed codes or when the year's six-digit serial is exhausted.
     """
-    if not re.fullmatch(r"[A-Z]{3}", dept_code or ""):
-        raise ValueError(f"department code must be three capital letters: {dept_code!r}")
-    if not re.fullmatch(r"\d{3}", service_code or ""):
-        raise ValueError(f"service code must be three digits: {service_code!r}")
-    if not 1000 <= int(year) <= 9999:
-        raise ValueError(f"year must have four digits: {year!r}")
+    _check(dept_code, service_code, year)
     serial = next_value(counter_name(dept_code, service_code, int(year)), session)
     if serial > MAX_SERIAL:
         raise ValueError(f"UIN serials exhausted for {dept_code}{service_code}{year}")
