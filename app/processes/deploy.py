@@ -233,8 +233,10 @@ def _check(service_key: str, files: ModelFiles) -> CheckReport:
 def _check_fee(service_key: str, built, bpmn_name: str) -> None:
     """A payment step needs a fee in the catalogue, or every application would stop there."""
     steps = [eid for eid, meta in built.task_meta.items() if meta.get("topic") == "request_payment"]
+    if not steps:
+        return  # most services have no payment step: no catalogue read
     service = db.session.scalar(select(Service).where(Service.key == service_key))
-    if steps and service is not None and not (service.fee or 0) > 0:
+    if service is not None and not (service.fee or 0) > 0:
         raise InvalidModel([{"file": bpmn_name, "element_id": eid, "line": None,
                              "message": "this step asks for the service's fee, but the catalogue gives the "
                                         "service no fee; set the fee first (PATCH /api/v1/services/<key>)"}
