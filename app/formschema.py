@@ -38,10 +38,16 @@ def field_errors(schema: dict, data, *, prefix: str = "data") -> dict[str, str]:
     return errors
 
 
+#: JSON Schema type names in plain words (the API's field messages; the web app translates them).
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "yes or no",
+              "array": "a list", "object": "a group of fields", "null": "empty"}
+
+
 def _plain(error) -> str:
     kind = error.validator
     if kind == "type":
-        return f"must be a {error.validator_value}"
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return " or ".join(TYPE_WORDS.get(k, k) for k in kinds).join(("must be ", ""))
     if kind == "enum":
         return "must be one of: " + ", ".join(str(v) for v in error.validator_value)
     if kind == "minLength":

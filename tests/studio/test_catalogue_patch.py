@@ -28,7 +28,7 @@ def test_bad_fields_are_422_with_field_errors(api):
     r = api.patch(f"/api/v1/services/{KEY}", user=ANALYST, json={"fee": "free", "documents": [{"type": "X"}]})
     assert r.status_code == 422
     fields = r.get_json()["error"]["fields"]
-    assert fields["body.fee"] == "must be a integer" and "body.documents.0.name" in fields
+    assert fields["body.fee"] == "must be a whole number" and "body.documents.0.name" in fields
     r = api.patch(f"/api/v1/services/{KEY}", user=ANALYST, json={"key": "other", "service_code": "999"})
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"body.key", "body.service_code"}
     r = api.patch(f"/api/v1/services/{KEY}", user=ANALYST, json={"colour": "red"})
