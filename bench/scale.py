@@ -161,6 +161,9 @@ def reads(app, repeat):
     measure("certificate verify page", lambda: ok(app.test_client().get(f"/verify/{uin}")), repeat)
     measure("application by AIN (officer)",
             lambda: ok(api.get(f"/api/v1/applications/{sample.ain}", user="dm.murshidabad")), repeat)
+    measure("application search by mobile (officer)",
+            lambda: ok(api.get(f"/api/v1/applications?mobile={sample.applicant_mobile}", user="dm.murshidabad")),
+            repeat)
 
 
 def main():

@@ -199,8 +199,9 @@ class Cloner:
             row["hash"] = prev = _digest(row)
             out["audit_event"].append(row)
         for c in t["certificate"]:
+            # a copy takes no revocation-bit entry of its own (the template's is unique to it)
             out["certificate"].append({**moved(c), "id": self._id("certificate"), "application_id": aid,
-                                       "uin": self._uin(a["service_id"])})
+                                       "uin": self._uin(a["service_id"]), "status_list": None, "status_index": None})
         for n in t["notification"]:
             out["notification"].append({**moved(n), "id": self._id("notification"), "application_id": aid,
                                         "dedupe_key": f"scale:{aid}:{n['id']}", "to": "+91" + mobile})

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app import clock, engine
+from app.batch_cache import batch_cache
 from app.extensions import db
 from app.models import Application, ProcessInstance
 from app.processes import store
@@ -61,7 +63,8 @@ def _claim(instance_id: int, now: datetime) -> ProcessInstance | None:
 
 
 def _fire(instance: ProcessInstance, settings) -> None:
-    application = db.session.scalar(select(Application).where(Application.process_instance_id == instance.id))
+    application = db.session.scalar(select(Application).where(Application.process_instance_id == instance.id)
+                                    .options(joinedload(Application.sla_clock)))
     if application is None:
         raise LookupError(f"process instance {instance.id} belongs to no application")
     context = ProcessContext(application, None, clock.now(), settings)
@@ -112,6 +115,15 @@ def sweep(settings, now: datetime | None = None, *, batch: int = BATCH) -> Sweep
     now = now or clock.now()
     result = SweepResult()
     seen: set[int] = set()
+    with batch_cache():   # offices, location ancestors and officers read once per sweep, not per timer
+        _drain(settings, now, batch, result, seen)
+    result.next_due = clock.as_utc(db.session.scalar(select(func.min(ProcessInstance.next_timer_at)).where(
+        ProcessInstance.status == "RUNNING")))
+    db.session.commit()
+    return result
+
+
+def _drain(settings, now: datetime, batch: int, result: SweepResult, seen: set[int]) -> None:
     while True:
         ids = [i for i in _due_ids(now, batch + len(seen)) if i not in seen]
         if not ids:
@@ -125,10 +137,6 @@ def sweep(settings, now: datetime | None = None, *, batch: int = BATCH) -> Sweep
                 result.failures[instance_id] = db.session.scalar(
                     select(ProcessInstance.last_error).where(ProcessInstance.id == instance_id))
                 db.session.commit()
-    result.next_due = clock.as_utc(db.session.scalar(select(func.min(ProcessInstance.next_timer_at)).where(
-        ProcessInstance.status == "RUNNING")))
-    db.session.commit()
-    return result
 
 
 def _merge(results: list[SweepResult]) -> SweepResult:

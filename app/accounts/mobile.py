@@ -17,3 +17,10 @@ def e164(raw) -> str | None:
     if len(digits) != 10 or digits[0] not in "6789":
         return None
     return "+91" + digits
+
+
+def spellings(number: str) -> list[str]:
+    """How an E.164 Indian number may have been written on a form (``+91…``, ``91…``, 10 digits, ``0…``):
+    the values an indexed ``applicant_mobile IN (…)`` looks for."""
+    digits = number.lstrip("+")
+    return [number, digits, digits[-10:], "0" + digits[-10:]]

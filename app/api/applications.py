@@ -3,6 +3,7 @@ from flask import jsonify, request
 
 from .. import clock, policy
 from ..accounts import ratelimit
+from ..accounts.mobile import e164
 from ..errors import Invalid, NotFound
 from ..intake import ain as ain_codes
 from ..intake import operations as intake
@@ -53,9 +54,14 @@ def _visible(ain: str):
 @access()
 def list_applications():
     """What the caller may see (citizen: on their verified mobile; submitter: what they filed;
-    officer: their jurisdiction), newest first."""
+    officer: their jurisdiction), newest first; ``?mobile=`` keeps the applicant's with that mobile."""
     page, per_page = paging()
-    rows, total = visible_applications(current_actor(), page=page, per_page=per_page)
+    mobile = request.args.get("mobile")
+    if mobile is not None:
+        mobile = e164(mobile)
+        if mobile is None:
+            raise Invalid("Give a 10-digit Indian mobile number.", fields={"mobile": "must be a 10-digit mobile number"})
+    rows, total = visible_applications(current_actor(), page=page, per_page=per_page, mobile=mobile)
     base = base_url()
     return jsonify(page_body([records.detail_api(a, base) for a in rows], page, per_page, total))
 

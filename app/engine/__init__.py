@@ -14,7 +14,8 @@ from .registry import (ServiceCall, UnknownTopic, register_service, registered_t
                        unregister_service)
 from .samples import evaluate_decision, run_dmn_samples
 from .runner import (ReadyTask, Saved, Spec, clear_spec_cache, complete, dump, finished_end_event,
-                     fire_due_timers, load_spec, next_timer_at, ready_user_tasks, restore, start)
+                     fire_due_timers, load_spec, next_timer_at, ready_user_task_guids, ready_user_tasks, restore,
+                     start)
 from .serializer import SERIALIZER_VERSION, state_version
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
     "UnsafeExpression", "check_expression", "evaluate", "CheckFailed", "CheckTimedOut", "run_limited", "ServiceCall", "UnknownTopic",
     "register_service", "registered_topics", "unregister_service", "ReadyTask", "Saved", "Spec",
     "clear_spec_cache", "complete", "dump", "finished_end_event", "fire_due_timers", "load_spec",
-    "next_timer_at", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",
+    "next_timer_at", "ready_user_task_guids", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",
 ]
 from .reset import reset_to_task  # noqa: E402,F401  (recall: back to a completed user task)
 from .migrate import MigrationPlan, NotMovable  # noqa: E402,F401  (moving instances between versions)

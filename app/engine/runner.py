@@ -111,6 +111,11 @@ def ready_user_tasks(wf) -> list[ReadyTask]:
     return [_ready(t) for t in wf.get_tasks(state=TaskState.READY, manual=True)]
 
 
+def ready_user_task_guids(wf) -> set[str]:
+    """The ids of the ready user tasks, without building their descriptions."""
+    return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+
+
 def complete(wf, guid: str, data: dict, context=None) -> None:
     _set_context(wf, context)
     task = None

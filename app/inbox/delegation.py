@@ -41,7 +41,13 @@ def queue_pairs(user_id: int) -> list[tuple[int, str, str]]:
 
 
 def acting_for(actor, office_id: int, role: str) -> str | None:
-    """The delegator the actor acts for on a task of (office, role) — None when it is their own queue."""
+    """The delegator the actor acts for on a task of (office, role) — None when it is their own queue.
+
+    A queue the actor holds by their own posting is never a delegated one (``on_behalf_map`` leaves
+    those out), so the delegations are not read for it.
+    """
+    if any(p.office_id == office_id and p.role == role for p in actor.postings):
+        return None
     return on_behalf_map(actor).get((office_id, role))
 
 

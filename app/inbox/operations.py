@@ -1,6 +1,6 @@
 """Officers' task operations. Each takes an explicit actor, flushes, never commits."""
 from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import clock, policy
 from ..audit.operations import record as audit
@@ -8,8 +8,9 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
 from ..inputs import text_problem
-from ..models import Application, Posting, ProcessInstance, ProcessVersion, User, WorkItem
+from ..models import Application, Posting, ProcessInstance, ProcessVersion, Service, User, WorkItem
 from ..processes import runner, store
+from ..processes.projection import KNOWN_USER_IDS
 from ..sla import escalations
 from . import delegation
 
@@ -39,7 +40,7 @@ def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: 
         return escalations.escalated_inbox(actor, page, per_page)
     query = select(WorkItem).where(WorkItem.closed_at.is_(None), visible_filter(actor))
     if service:
-        query = query.join(Application).where(Application.service.has(key=service))
+        query = query.where(WorkItem.service_id == select(Service.id).where(Service.key == service).scalar_subquery())
     if task_key:
         query = query.where(WorkItem.task_key == task_key)
     if overdue:
@@ -71,11 +72,31 @@ def page_actions(items) -> dict[int, list[str]]:
 def get_item(actor, item_id: int) -> WorkItem:
     item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.application)
                                                       .joinedload(Application.sla_clock)])
+    return _may_act(actor, item)
+
+
+def _may_act(actor, item: WorkItem | None) -> WorkItem:
     if item is not None and delegation.acting_for(actor, item.office_id, item.role) is not None:
         policy.record("task.act", True)       # a queue delegated to the actor for today
         return item
     policy.check(actor, "task.act", item, missing="There is no such task.")
     return item
+
+
+def _locked_task(item_id: int) -> WorkItem | None:
+    """The task with its application, SLA clock and process instance in one statement, the instance row
+    locked for this transaction (PostgreSQL; ``store.lock``), so validation and the engine see the state
+    nobody else is changing. The instance comes back as committed by whoever held the lock before us."""
+    stmt = (select(WorkItem).join(WorkItem.application)
+            .join(ProcessInstance, ProcessInstance.id == Application.process_instance_id)
+            .where(WorkItem.id == item_id)
+            .options(contains_eager(WorkItem.application).joinedload(Application.sla_clock),
+                     contains_eager(WorkItem.application).contains_eager(Application.instance),
+                     contains_eager(WorkItem.application).undefer(Application.has_live_webhook))
+            .execution_options(populate_existing=True))
+    if store.locks_rows():
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    return db.session.scalar(stmt)
 
 
 def claim(actor, item_id: int) -> WorkItem:
@@ -120,7 +141,7 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     unknown = set(body) - _BODY
     if unknown:
         raise Invalid("Unknown fields.", fields={k: "unknown field" for k in sorted(unknown)})
-    item = get_item(actor, item_id)
+    item = _may_act(actor, _locked_task(item_id))
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
     on_behalf_of = delegation.acting_for(actor, item.office_id, item.role)
@@ -128,8 +149,7 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
         raise Conflict(f"{item.assignee.name} is working on this task.", code="held_by_other",
                        assignee=item.assignee.username)
     application = item.application
-    # Lock first (PostgreSQL), so validation and the engine see the state nobody else is changing.
-    instance = store.lock(application.process_instance_id)
+    instance = application.instance   # locked by _locked_task
     schema = instance.version.forms.get(item.form_key) or {"type": "object", "properties": {}}
     action_key = body.get("action")
     action = form_actions(schema).get(action_key)
@@ -180,6 +200,8 @@ def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
             policy.current_filter(Posting)))
         if posted is None:
             errors[f"data.{name}"] = f"must be the username of an active {role} of this office"
+        else:
+            db.session.info.setdefault(KNOWN_USER_IDS, {})[username] = posted
     return errors
 
 
@@ -189,11 +211,11 @@ def _enforce_fifo(actor, item: WorkItem, override_reason: str | None) -> None:
     Only items the actor could act on count: one someone else holds (a DM who took it over, a
     colleague who claimed it) is not waiting for this officer.
     """
-    older = db.session.scalar(select(WorkItem).join(Application).where(
+    older = db.session.scalar(select(WorkItem).where(
         WorkItem.closed_at.is_(None), WorkItem.id != item.id, WorkItem.office_id == item.office_id,
         or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id),
         WorkItem.role == item.role, WorkItem.task_key == item.task_key,
-        Application.service_id == item.application.service_id,
+        WorkItem.service_id == item.application.service_id,
         _ahead_of(item))
         .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at).limit(1))
     if older is not None and not (override_reason and override_reason.strip()):

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from .. import policy
+from ..accounts.mobile import spellings
 from ..extensions import db
 from ..models import Application
 
@@ -19,12 +20,16 @@ def visible_condition(actor):
 
 
 def visible_applications(actor, *, page: int = 1, per_page: int = 50,
-                         day: datetime | None = None) -> tuple[list[Application], int]:
+                         day: datetime | None = None, mobile: str | None = None) -> tuple[list[Application], int]:
     """One page of what ``actor`` may see, newest first, and the total.
 
     :param day: only those submitted in the 24 hours from ``day`` (an operator's day list).
+    :param mobile: only those whose applicant has this mobile (E.164), however the form spelt it — an
+        index lookup on ``applicant_mobile`` (``ix_application_applicant_mobile``).
     """
     query = select(Application).where(visible_condition(actor))
+    if mobile is not None:
+        query = query.where(Application.applicant_mobile.in_(spellings(mobile)))
     if day is not None:
         query = query.where(Application.submitted_at >= day, Application.submitted_at < day + timedelta(days=1))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -17,3 +17,16 @@ from .partner import Webhook  # noqa: F401
 from .delegation import Delegation  # noqa: F401
 from .payment import Payment  # noqa: F401
 from .ops import StoredBlob, SchedulerState  # noqa: F401
+
+
+def _live_webhook_flag():
+    """``Application.has_live_webhook`` (deferred; undeferred where an action loads its task): whether the
+    partner that filed the application has a live webhook, so a status change reads webhooks only then."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import column_property
+    Application.has_live_webhook = column_property(
+        exists().where(Webhook.user_id == Application.created_by_id, Webhook.revoked_at.is_(None)), deferred=True,
+        expire_on_flush=False)
+
+
+_live_webhook_flag()

@@ -6,14 +6,16 @@ status changes and escalations into rows per recipient and channel; the body is 
 first dispatch from the ``params`` stored here (plus the remarks and UIN known by then).
 """
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..accounts.mobile import e164
+from ..batch_cache import cached
 from ..extensions import db
-from ..models import AuditEvent, Notification, Posting, User
+from ..models import AuditEvent, Notification, Office, Posting, User
 from . import templates
 
 MOBILE_CHANNELS = ("sms", "whatsapp")
@@ -141,21 +143,30 @@ def on_escalated(application, item=None, escalation=None, **_) -> None:
         users += _posted(escalation.target_office_id, escalation.target_role)
     base = settings.get("PUBLIC_BASE_URL", "").rstrip("/")
     key_item = item.id if item is not None else 0
+    office = _office_name(item)
+    rows = []
     for user in {u.id: u for u in users}.values():
         language = user.language or "en"
         params = application_params(application, language)
         if item is not None:
             params["stage"] = (item.task_name_bn if language == "bn" and item.task_name_bn else item.task_name)
-        params.update(level=str(level), office=(item.office.name if item is not None and item.office else ""),
-                      inbox_url=f"{base}/officer/inbox")
-        for channel, to in user_addresses(user, rule.get("channels", [])):
-            enqueue(event="escalated", channel=channel, to=to, audience="officer", language=language,
-                    application_id=application.id, user_id=user.id, params=params,
-                    priority=rule.get("priority", 0),
-                    dedupe_key=f"esc:{application.id}:{key_item}:{level}:{channel}:{user.id}")
+        params.update(level=str(level), office=office, inbox_url=f"{base}/officer/inbox")
+        rows += [message(event="escalated", channel=channel, to=to, audience="officer", language=language,
+                         application_id=application.id, user_id=user.id, params=params,
+                         priority=rule.get("priority", 0),
+                         dedupe_key=f"esc:{application.id}:{key_item}:{level}:{channel}:{user.id}")
+                 for channel, to in user_addresses(user, rule.get("channels", []))]
+    enqueue_many(rows)   # every officer's alert in one INSERT
 
 
-def _officers_of(item) -> list[User]:
+def _office_name(item) -> str:
+    if item is None or item.office_id is None:
+        return ""
+    return cached(("office_name", item.office_id), lambda: db.session.scalar(
+        select(Office.name).where(Office.id == item.office_id))) or ""
+
+
+def _officers_of(item) -> list:
     if item is None:
         return []
     if item.assignee is not None:
@@ -163,9 +174,19 @@ def _officers_of(item) -> list[User]:
     return _posted(item.office_id, item.role) if item.office_id is not None else []
 
 
-def _posted(office_id: int, role: str) -> list[User]:
-    return list(db.session.scalars(select(User).join(Posting, Posting.user_id == User.id).where(
-        Posting.office_id == office_id, Posting.role == role, User.active.is_(True))))
+class Officer(NamedTuple):
+    """What an alert needs of an officer (plain values: a timer sweep keeps them across its commits)."""
+    id: int
+    language: str | None
+    mobile: str | None
+    email: str | None
+
+
+def _posted(office_id: int, role: str) -> list[Officer]:
+    """The active officers posted at the office in the role (once per sweep inside ``batch_cache``)."""
+    return cached(("posted_officers", office_id, role), lambda: [Officer(*row) for row in db.session.execute(
+        select(User.id, User.language, User.mobile, User.email).join(Posting, Posting.user_id == User.id).where(
+            Posting.office_id == office_id, Posting.role == role, User.active.is_(True)))])
 
 
 def on_certificate_revoked(certificate, reason=None, **_) -> None:

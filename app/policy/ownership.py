@@ -7,7 +7,7 @@
 """
 from sqlalchemy import exists, false, or_, select
 
-from ..accounts.mobile import e164
+from ..accounts.mobile import e164, spellings as _mobile_spellings
 from ..accounts.otp import verified_mobile_of
 from ..extensions import db
 from ..models import ApiKey, Application, Document, Posting
@@ -74,7 +74,3 @@ def own_documents(actor):
     return Document.owner_id == actor.id
 
 
-def _mobile_spellings(number: str) -> list[str]:
-    """How an E.164 Indian number may have been written on a form (``+91…``, ``91…``, 10 digits)."""
-    digits = number.lstrip("+")
-    return [number, digits, digits[-10:], "0" + digits[-10:]]

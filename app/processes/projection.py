@@ -11,21 +11,27 @@ from ..models import Application, User, WorkItem
 from . import hooks
 from .offices import office_for_level
 
+#: ``db.session.info`` key: ``{username: user id}`` of officers this request already looked up (the
+#: task form's officer fields), so opening the task assigned to one of them does not look them up again.
+KNOWN_USER_IDS = "known_user_ids"
+
 
 def project(application: Application, instance, wf, saved, *, actor=None, old_status=None,
-            new_application=False, acted=False) -> list[WorkItem]:
+            new_application=False, acted=False, open_items=None) -> list[WorkItem]:
     """Sync work items with the ready user tasks and set the application's status and stage.
 
     :param old_status: the status before the engine ran (service tasks may have changed it since).
     :param acted: an officer or the applicant completed a task in this run.
+    :param open_items: the instance's open work items when the caller knows them (read otherwise).
 
     :returns: the work items that were opened by this run.
     """
     now = clock.now()
     ready = engine.ready_user_tasks(wf)
     ready_by_guid = {t.guid: t for t in ready}
-    open_items = db.session.scalars(select(WorkItem).where(
-        WorkItem.instance_id == instance.id, WorkItem.closed_at.is_(None))).all()
+    if open_items is None:
+        open_items = db.session.scalars(select(WorkItem).where(
+            WorkItem.instance_id == instance.id, WorkItem.closed_at.is_(None))).all()
     for item in open_items:
         if item.task_guid not in ready_by_guid:
             item.closed_at = now
@@ -37,7 +43,8 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
         if task.guid in known:
             continue
         item = WorkItem(
-            instance_id=instance.id, application_id=application.id, task_guid=task.guid, task_key=task.task_id,
+            instance_id=instance.id, application_id=application.id, service_id=application.service_id,
+            task_guid=task.guid, task_key=task.task_id,
             task_name=task.name or task.task_id, task_name_bn=task.properties.get("name_bn"),
             form_key=task.form_key, role=task.lane or "CITIZEN", office_id=_office_id(application, task),
             assignee_id=_assignee_id(task), tatkal=application.tatkal,
@@ -70,6 +77,9 @@ def _assignee_id(task) -> int | None:
     username = task.data.get(variable) if variable else None
     if not username:
         return None
+    known = db.session.info.get(KNOWN_USER_IDS, {})
+    if username in known:
+        return known[username]
     return db.session.scalar(select(User.id).where(User.username == username))
 
 

@@ -48,6 +48,9 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings, insta
     context = ProcessContext(application, actor, clock.now(), settings, work_item=item)
     old_status = application.status
     wf = store.restore(instance, context)
+    # Open items are the ready user tasks after every committed run (the projection keeps them so):
+    # when this task was the only one ready, no other item is open and the projection need not read them.
+    others_open = None if engine.ready_user_task_guids(wf) != {item.task_guid} else []
     try:
         engine.complete(wf, item.task_guid, variables, context)
     except engine.TaskNotReady:
@@ -57,7 +60,7 @@ def complete_item(item, actor, variables: dict, *, outcome: str, settings, insta
     item.closed_by_id = actor.id
     item.outcome = outcome
     hooks.emit("task_closed", application=application, item=item, actor=actor)
-    project(application, instance, wf, saved, actor=actor, old_status=old_status, acted=True)
+    project(application, instance, wf, saved, actor=actor, old_status=old_status, acted=True, open_items=others_open)
 
 
 def resubmit(application, actor, form_data: dict, remarks, settings) -> None:

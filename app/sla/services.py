@@ -11,12 +11,16 @@ BPMN's boundary ``timeDate`` timers read those variables.
 user task's id): it records an ``escalation`` row for the open work item, targeted at the office
 above it that holds the level's role at that moment, marks the work item and emits ``escalated``.
 """
-from sqlalchemy import exists, select
+from typing import NamedTuple
+
+from sqlalchemy import exists, literal, select
+from sqlalchemy.orm import aliased
 
 from .. import engine, policy
 from ..audit.operations import record as audit
+from ..batch_cache import cached
 from ..extensions import db
-from ..models import Escalation, Office, Posting, WorkItem
+from ..models import Escalation, Location, Office, Posting, WorkItem
 from ..processes import hooks
 from ..processes.deploy import active_version
 from .calendar import calendar_for
@@ -83,13 +87,40 @@ def _posted(role: str, now):
     return exists().where(Posting.role == role, Posting.office_id == Office.id, policy.current_filter(Posting, now))
 
 
-def target_office(item: WorkItem, application, role: str, now) -> Office | None:
-    """The nearest office at or above the task's office (else the applicant's location) with a ``role`` posting."""
-    start = item.office.location if item.office is not None and item.office.location is not None \
-        else application.location
-    areas = [area.id for area in start.ancestors()]
-    found = {office.location_id: office for office in db.session.scalars(
-        select(Office).where(Office.location_id.in_(areas), _posted(role, now)).order_by(Office.id.desc()))}
+class Target(NamedTuple):
+    """The office an escalation goes to (plain values: a sweep keeps them across its commits)."""
+    id: int
+    code: str
+
+
+def target_office(item: WorkItem, application, role: str, now) -> Target | None:
+    """The nearest office at or above the task's office (else the applicant's location) with a ``role`` posting.
+
+    The location's ancestors are one recursive query; in a timer sweep (``batch_cache``) the
+    ancestors and the answer are read once per office and role, not once per timer.
+    """
+    start = None
+    if item.office_id is not None:
+        start = cached(("office_location", item.office_id), lambda: db.session.scalar(
+            select(Office.location_id).where(Office.id == item.office_id)))
+    start = start if start is not None else application.location_id
+    areas = cached(("ancestors", start), lambda: ancestor_ids(start))
+    return cached(("target_office", tuple(areas), role), lambda: _nearest_posted(areas, role, now))
+
+
+def ancestor_ids(location_id: int) -> list[int]:
+    """The location and its parents up to the state, nearest first, in one (recursive) query."""
+    up = select(Location.id, Location.parent_id, literal(0).label("depth")).where(
+        Location.id == location_id).cte("up", recursive=True)
+    parent = aliased(Location)
+    up = up.union_all(select(parent.id, parent.parent_id, up.c.depth + 1).where(parent.id == up.c.parent_id))
+    return list(db.session.scalars(select(up.c.id).order_by(up.c.depth)))
+
+
+def _nearest_posted(areas: list[int], role: str, now) -> Target | None:
+    found = {row.location_id: Target(row.id, row.code) for row in db.session.execute(
+        select(Office.id, Office.code, Office.location_id).where(Office.location_id.in_(areas), _posted(role, now))
+        .order_by(Office.id.desc()))}
     return next((found[area] for area in areas if area in found), None)
 
 
@@ -122,7 +153,6 @@ def escalate(call) -> None:
                             target_office_id=office.id, raised_at=now,
                             step_due_at=item.due_at or parse(limits.get("due")),
                             due_at=parse(limits.get(f"l{level}_due")))
-    escalation.target_office = office
     db.session.add(escalation)
     item.escalation_level = max(item.escalation_level or 0, level)
     db.session.flush()

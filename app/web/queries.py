@@ -4,10 +4,10 @@ They take an explicit actor and return rows; no writes.
 """
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from .. import clock, policy
-from ..models import Application, Certificate, Document, Location, Posting, User, WorkItem
+from ..models import Application, Certificate, Document, Location, Posting, Service, User, WorkItem
 from ..certificates import lookup
 from ..inbox import operations as inbox_ops
 from ..extensions import db
@@ -50,13 +50,20 @@ def inbox(actor, *, service: str | None = None, task_key: str | None = None, ove
 
 
 def inbox_choices(actor) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """Services and steps present among the officer's open tasks, for the filter menus."""
-    rows = db.session.execute(select(WorkItem.task_key, WorkItem.task_name, WorkItem.task_name_bn,
-                                     Application.service_id).join(Application)
-                              .where(WorkItem.closed_at.is_(None), policy.visible_work_items(actor)).distinct()).all()
-    steps = sorted({(r[0], r[1], r[2] or r[1]) for r in rows}, key=lambda s: s[1])
-    from ..models import Service
-    ids = {r[3] for r in rows}
+    """Services and steps present among the officer's open tasks, for the filter menus.
+
+    The pairs present come from ``ix_work_item_open_menu`` alone (no application row read per open
+    item); the steps' names from one open item of each step.
+    """
+    pairs = db.session.execute(select(WorkItem.service_id, WorkItem.task_key, func.min(WorkItem.id))
+                               .where(WorkItem.closed_at.is_(None), policy.visible_work_items(actor))
+                               .group_by(WorkItem.service_id, WorkItem.task_key)).all()
+    if not pairs:
+        return [], []
+    names = db.session.execute(select(WorkItem.task_key, WorkItem.task_name, WorkItem.task_name_bn)
+                               .where(WorkItem.id.in_({p[2] for p in pairs}))).all()
+    steps = sorted({r[0]: (r[0], r[1], r[2] or r[1]) for r in names}.values(), key=lambda s: s[1])
+    ids = {p[0] for p in pairs if p[0] is not None}
     services = db.session.scalars(select(Service).where(Service.id.in_(ids))).all() if ids else []
     return [(s.key, s.name, s.name_bn or s.name) for s in services], steps
 

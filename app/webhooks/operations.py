@@ -76,6 +76,8 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
     """Queue one signed delivery per live webhook of the partner that filed ``application``."""
     if application.created_by_id is None:
         return
+    if "has_live_webhook" in application.__dict__ and not application.has_live_webhook:
+        return   # loaded with the task (app/inbox/operations.py): no live webhook, nothing to read
     hooks = db.session.scalars(select(Webhook).where(Webhook.user_id == application.created_by_id,
                                                      Webhook.revoked_at.is_(None))).all()
     if not hooks:

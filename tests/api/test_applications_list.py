@@ -60,3 +60,41 @@ def test_each_caller_sees_what_they_may(app, api, client):
     assert [i["ain"] for i in r["items"]] == [first] and r["total"] == 2 and r["per_page"] == 1
     assert api.get("/api/v1/applications?per_page=500", user="bdo.domkal").status_code == 422
     assert api.get("/api/v1/applications").status_code == 401
+
+
+def test_search_by_mobile_finds_every_spelling_within_the_callers_view(app, api):
+    first = submit_residential(api)                                    # mobile 9876543210, Domkal
+    second = submit_residential(api, name="Rahim Sheikh")
+    other = submit_residential(api, name="Someone Else")
+    elsewhere = submit_residential(api, user="operator.raipur", name="Far Away")
+    with app.app_context():
+        from app.models import Application
+        rows = {a.ain: a for a in db.session.scalars(select(Application))}
+        rows[second].applicant_mobile = "+919876543210"                # the same number, spelt otherwise
+        rows[other].applicant_mobile = "9123456780"
+        rows[elsewhere].applicant_mobile = "09876543210"               # same number, outside Domkal's view
+        db.session.commit()
+    for spelt in ("9876543210", "+91 98765-43210", "09876543210"):
+        assert ains(api, "operator.csc-domkal", f"?mobile={spelt}") == [second, first]
+    assert ains(api, "operator.csc-domkal", "?mobile=9123456780") == [other]
+    assert ains(api, "operator.raipur", "?mobile=9876543210") == [elsewhere]   # only what the caller may see
+    r = api.get("/api/v1/applications?mobile=12345", user="operator.csc-domkal")
+    assert r.status_code == 422 and r.get_json()["error"]["fields"] == {"mobile": "must be a 10-digit mobile number"}
+
+
+def test_search_by_mobile_is_an_index_lookup(app):
+    """The search reads ``ix_application_applicant_mobile`` (bench/scale.py: "application by mobile")."""
+    from sqlalchemy import text
+
+    from app.accounts.mobile import spellings
+    from app.models import Application
+    with app.app_context():
+        sql = str(select(Application.id).where(Application.applicant_mobile.in_(spellings("+919876543210")))
+                  .compile(db.engine, compile_kwargs={"literal_binds": True}))
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("SET LOCAL enable_seqscan = off"))   # an empty table: ask for the plan it would use
+            plan = " ".join(r[0] for r in db.session.execute(text("EXPLAIN " + sql)))
+        else:
+            plan = " ".join(str(r[-1]) for r in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        db.session.rollback()
+    assert "ix_application_applicant_mobile" in plan, plan

@@ -66,3 +66,25 @@ def test_claim_hides_the_task_from_colleagues_and_release_returns_it(pages, api,
     assert re.search(rf'data-ain="{ain}".*?>me<', html, re.S)
     assert pages.post(f"/officer/tasks/{item['id']}/release", user="bdo.domkal").status_code == 302
     assert pages.post(f"/officer/tasks/{item['id']}/release", user="bdo.domkal").status_code == 409
+
+
+def test_inbox_filter_menus_offer_the_services_and_steps_of_open_tasks(pages, api, app):
+    """The menus come from the queue's open items (ix_work_item_open_menu), each service and step once."""
+    from tests.services.samples import submit
+    submit_residential(api), submit_residential(api, name="Second One")
+    submit(api, "income", user="operator.csc-domkal")
+    html = text(pages.get("/officer/inbox", user="bdo.domkal"))
+    services = re.findall(r'<option value="([a-z_]+)"\s*>', html.split('id="f-service"')[1].split("</select>")[0])
+    steps = re.findall(r'<option value="([a-z_]+)"\s*>', html.split('id="f-step"')[1].split("</select>")[0])
+    with app.app_context():
+        from sqlalchemy import select
+        from app.extensions import db
+        from app.models import Application, Service, WorkItem
+        expected = db.session.execute(select(Service.key, WorkItem.task_key).join(
+            Application, Application.id == WorkItem.application_id).join(Service).where(
+            WorkItem.closed_at.is_(None), WorkItem.role == "BDO")).all()
+    assert sorted(services) == sorted({s for s, _ in expected}) and "residential_edistrict" in services
+    assert sorted(steps) == sorted({t for _, t in expected}) and steps.count("verify_documents") == 1
+    # nothing open in the queue: empty menus
+    assert re.findall(r'<option value="[a-z_]+"', text(pages.get("/officer/inbox", user="bdo.jalangi"))
+                      .split('id="f-service"')[1].split("</select>")[0]) == []
