@@ -45,6 +45,7 @@
       line.textContent = fill(form.dataset.progress, {done: ok + failed, total: rows.length});
     }
     line.textContent = fill(form.dataset.summary, {ok, failed});
+    if ('hideWhenDone' in form.dataset) { form.hidden = true; }
     const done = document.getElementById('progress-done');
     if (done) { done.hidden = false; }
     document.body.dataset.progressFinished = '1';
