@@ -59,11 +59,14 @@ def _check(body: dict, offered: list[dict]) -> dict[str, str]:
     return errors
 
 
-@supervision_bp.post("/bulk")
+@supervision_bp.route("/bulk", methods=["GET", "POST"])
 @page_access(roles=policy.OFFICERS)
 def bulk():
     """Choose the decision (``phase`` empty or ``check``), then the batch is ready to run; ``run``
-    (the page without JavaScript) completes every task here and shows the results."""
+    (the page without JavaScript) completes every task here and shows the results. A GET (the
+    language switch reloads the page it is on) goes back to the inbox: a batch is chosen there."""
+    if request.method == "GET":
+        return redirect(url_for("officer.inbox"))
     actor = current_actor()
     ids = _ids(request.form.getlist("ids"))
     if not ids:

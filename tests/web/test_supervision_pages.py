@@ -33,6 +33,8 @@ def test_inbox_offers_the_ticked_tasks_and_refuses_mixed_steps(api, pages):
     assert api.get(f"/api/v1/track/{income}").get_json()["status"] == "SUBMITTED"
     r = pages.post("/officer/bulk", data={"ids": []}, user=PRADHAN)
     assert r.status_code == 302
+    r = pages.get("/officer/bulk", user=PRADHAN)               # the language switch reloads the page
+    assert r.status_code == 302 and r.headers["Location"].endswith("/officer/inbox")
     other = submit(api, "income", lgd_code="131002")            # Garaimari's task: not Raipur's
     r = pages.post("/officer/bulk", data={"ids": _ids(api, [income]) +
                                           [str(task_for(api, "pradhan.garaimari", other)["id"])]}, user=PRADHAN)
@@ -123,3 +125,19 @@ def test_audit_page_shows_before_and_after_and_a_broken_chain(api, pages, app):
         db.session.commit()
     assert 'id="chain-banner" data-intact="0"' in text(pages.get(f"/officer/applications/{ain}/audit",
                                                                   user=PRADHAN))
+
+
+def test_audit_page_names_whom_a_delegate_acted_for(api, app):
+    from tests.inbox.test_delegation import DELEGATIONS, _at
+    from .conftest import Pages
+    with _at(9, api):
+        ain = submit(api, "income")
+        r = api.post(DELEGATIONS, json={"to": "pradhan.garaimari", "starts_on": "2026-03-10", "ends_on": "2026-03-12"},
+                     user=PRADHAN)
+        assert r.status_code == 201, r.get_json()
+    with _at(10, api):
+        act(api, "pradhan.garaimari", ain, "approve")
+        page = text(Pages(app).get(f"/officer/applications/{ain}/audit", user=PRADHAN))
+    approve = re.search(r'<tr id="audit-\d+" data-action="approve">(.*?)</tr>', page, re.S).group(1)
+    assert "pradhan.garaimari (PRADHAN)" in approve
+    assert '<small class="on-behalf">on behalf of pradhan.raipur</small>' in approve
