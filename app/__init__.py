@@ -62,6 +62,8 @@ def create_app(config=None) -> Flask:
     init_digilocker(app)
     from .studio.views import studio_bp
     app.register_blueprint(studio_bp)
+    from .studio.migration_views import migration_bp
+    app.register_blueprint(migration_bp)
     from .cli import register_cli
     register_cli(app)
     from . import safety

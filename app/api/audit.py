@@ -7,16 +7,12 @@ from ..intake import records
 from . import api_bp
 from .edge import access, current_actor
 
-AUDITORS = ("PRADHAN", "BDO", "EO", "SDO", "DM", "ADMIN")
-
 
 @api_bp.get("/applications/<ain>/audit")
-@access(roles=AUDITORS)
+@access(roles=policy.AUDITORS)
 def application_audit(ain):
-    actor = current_actor()
     application = records.find_by_ain(ain)
-    if not (application is not None and actor.has_role("ADMIN")):
-        policy.check(actor, "application.view", application)
+    policy.check(current_actor(), "application.audit", application)
     body = trail("application", application.ain)
     return jsonify({"ain": application.ain, **body, "page": 1, "per_page": max(len(body["items"]), 1),
                     "total": len(body["items"])})

@@ -195,14 +195,27 @@ def update_service(actor, key: str, body: dict) -> Service:
         if errors:
             raise Invalid("The published SLA must match the escalation matrix of the active version; "
                           "change the matrix (dmn/escalation_matrix.dmn) to change the days.", fields=errors)
+    before = _editable(service)
     if "name" in body:
         service.name, service.name_bn = body["name"]["en"], body["name"].get("bn", service.name_bn)
     for field in ("bilingual", "tatkal_available", "fifo_enforced", "fee", "documents", "sla", "digilocker_doc_type"):
         if field in body:
             setattr(service, field, body[field])
     db.session.flush()
-    audit("updated", "service", key, actor=actor, data={"fields": sorted(body)})
+    after = _editable(service)
+    changed = [k for k in after if after[k] != before[k]]
+    audit("updated", "service", key, actor=actor, data={
+        "fields": sorted(body), "before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})
     return service
+
+
+def _editable(service: Service) -> dict:
+    """The catalogue fields a PATCH may change, as plain JSON values (copies: the audit keeps them)."""
+    return json.loads(json.dumps({
+        "name": {"en": service.name, "bn": service.name_bn}, "bilingual": service.bilingual,
+        "tatkal_available": service.tatkal_available, "fifo_enforced": service.fifo_enforced, "fee": service.fee,
+        "documents": service.documents, "sla": service.sla, "digilocker_doc_type": service.digilocker_doc_type},
+        default=str))
 
 
 def _sla_errors(service: Service, sla: dict) -> dict[str, str]:

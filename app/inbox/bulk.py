@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from ..formschema import actions as form_actions
 from ..models import WorkItem
+from . import operations as inbox
 
 MAX_TASKS = 200
 _FIELDS = {"ids", "action", "remarks", "reason", "fifo_override_reason"}
@@ -50,9 +52,31 @@ def in_queue_order(ids: list[int]) -> list[tuple[int, str | None, Invalid | None
     out: list[tuple[int, str | None, Invalid | None]] = []
     step = None
     for item in known:
-        key = (item.application.service_id, item.task_key)
+        key = step_of(item)
         step = step or key
-        out.append((item.id, item.application.ain, None if key == step else Invalid(
-            "This task is not at the same step as the others; act on it on its own.", code="other_step")))
+        out.append((item.id, item.application.ain, None if key == step else other_step()))
     out += [(i, None, None) for i in ids if i not in items]
     return out
+
+
+def step_of(item: WorkItem) -> tuple[int, str]:
+    """What makes tasks "the same step": the service and the task of its process."""
+    return (item.application.service_id, item.task_key)
+
+
+def other_step() -> Invalid:
+    return Invalid("This task is not at the same step as the others; act on it on its own.", code="other_step")
+
+
+def offered_actions(schema: dict) -> list[dict]:
+    """The decisions a batch can take: those that need at most the one remark or reason (a decision
+    that needs form data of its own, like naming the enquiry officer, is taken task by task)."""
+    return [a for a in form_actions(schema).values() if set(a.get("requires", [])) <= {"remarks", "reason"}]
+
+
+def complete_one(actor, item_id: int, step: tuple[int, str], body: dict, settings):
+    """One task of a batch taken item by item (the officer pages): refused unless it is at ``step``,
+    then completed exactly as a single task. :raises DomainError: that task's refusal."""
+    if step_of(inbox.get_item(actor, item_id)) != step:
+        raise other_step()
+    return inbox.complete(actor, item_id, dict(body), settings)

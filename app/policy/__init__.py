@@ -12,7 +12,7 @@ from .counting import Jurisdiction, counting_area, may_count
 from .jurisdiction import application_offices, area_ids, in_jurisdiction, jurisdiction_filter, officer_postings
 from .ownership import is_owner, own_documents, owned_filter
 from .postings import current_filter, current_postings, is_current, roles_of
-from .roles import (ADMINS, API_KEY, CATALOGUE_EDITORS, COMPLAINT_READERS, HEATMAP_ROLES, MIS_PAGE_ROLES, MIS_ROLES,
+from .roles import (ADMINS, API_KEY, AUDITORS, CATALOGUE_EDITORS, COMPLAINT_READERS, HEATMAP_ROLES, MIS_PAGE_ROLES, MIS_ROLES,
                     MODEL_READERS, MODELLERS,
                     OFFICERS, REVOKERS, SUBMITTERS, SUPERVISORS)
 from .rules import (RULES, check, decisions, has_role, may, record, require_authenticated, require_role,

@@ -32,6 +32,8 @@ CATALOGUE_EDITORS = (ADMIN, ANALYST)
 ADMINS = (ADMIN,)
 #: Who revokes certificates (the DM of the applicant's district).
 REVOKERS = (DM,)
+#: Who reads an application's audit trail: officers of its offices (within their area) and administrators.
+AUDITORS = (*OFFICERS, ADMIN)
 #: A pseudo-role a route may list: a partner's API key (its user has no posting of its own).
 API_KEY = "APIKEY"
 

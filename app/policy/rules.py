@@ -11,7 +11,7 @@ from sqlalchemy import or_
 
 from ..errors import Forbidden, NotFound
 from . import jurisdiction, ownership, tasks
-from .roles import API_KEY, REVOKERS
+from .roles import ADMIN, API_KEY, REVOKERS
 
 _decisions: ContextVar[list | None] = ContextVar("policy_decisions", default=None)
 
@@ -59,6 +59,8 @@ RULES = {
                       "Only the head of this task's office, or an officer it was escalated to, may reassign it.",
                       Forbidden),
     "task.escalated": (tasks.holds_escalation, "This task has not been escalated to you.", Forbidden),
+    "application.audit": (lambda a, app: a.has_role(ADMIN) or jurisdiction.in_jurisdiction(a, app),
+                          "There is no such application that you may see.", NotFound),
     "certificate.revoke": (_may_revoke,
                            "Only the District Magistrate of the district where the applicant lives may revoke this certificate.", Forbidden),
 }

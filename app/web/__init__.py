@@ -42,7 +42,8 @@ def init_web(app) -> None:
     from .mis import mis_bp
     from .officer import officer_bp
     from .public import public_bp
-    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, district_bp, mis_bp):
+    from .supervision import supervision_bp
+    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, district_bp, mis_bp, supervision_bp):
         edge.install(bp)
         app.register_blueprint(bp)
 

@@ -218,6 +218,7 @@ def _detail_page(application, *, status=200, feedback_errors=None, feedback_valu
                            feedback=feedback_of(application), feedback_errors=feedback_errors or {},
                            feedback_values=feedback_values or {},
                            may_recall=queries.recallable(actor, application) is not None,
+                           may_audit=policy.may(actor, "application.audit", application),
                            may_revoke=certificate is not None and queries.may_revoke(actor, certificate)), status
 
 

@@ -3,7 +3,7 @@ from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..errors import DomainError
+from ..errors import Conflict, DomainError
 from ..extensions import db
 
 #: Content Security Policy: everything from our own origin; images may also be data: URIs
@@ -71,3 +71,24 @@ def security_headers(response):
     if request.path.startswith(("/login", "/my", "/operator", "/officer", "/mis", "/applications", "/apply")):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def in_own_transaction(fn) -> tuple[object, DomainError | None]:
+    """Run ``fn()`` and commit it alone: ``(its value, None)``, or ``(None, the refusal)`` rolled back.
+
+    For pages that work through many items (bulk decisions, migrations), where one item's failure
+    must not undo or stop the others. The request's own commit then has nothing left to do.
+    """
+    try:
+        value = fn()
+        db.session.commit()
+        return value, None
+    except DomainError as exc:
+        db.session.rollback()
+        return None, exc
+    except IntegrityError:
+        db.session.rollback()
+        return None, Conflict(_("This conflicts with a change made at the same time. Please try again."))
+    except OperationalError:
+        db.session.rollback()
+        return None, Conflict(_("The system is busy. Please try again in a moment."), code="busy")

@@ -51,7 +51,7 @@ ROLE_SETS = {
     "officers": OFFICER_ROLES, "submitters": {"OPERATOR", "CITIZEN"}, "submitters+key": {"OPERATOR", "CITIZEN", "APIKEY"},
     "admin": {"ADMIN"}, "analyst": {"ANALYST"}, "models": {"ANALYST", "ADMIN"}, "dm": {"DM"},
     "complaints": {"DM", "SDO"}, "mis": {"OPERATOR", *OFFICER_ROLES, "ADMIN", "ANALYST"},
-    "mis_pages": {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}, "heatmap": {"ANALYST", "BDO", "SDO", "DM"},
+    "mis_pages": {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}, "auditors": OFFICER_ROLES | {"ADMIN"}, "heatmap": {"ANALYST", "BDO", "SDO", "DM"},
     "any": {"CITIZEN", "OPERATOR", *OFFICER_ROLES, "ANALYST", "ADMIN", "APIKEY", None},
 }
 
@@ -82,6 +82,8 @@ OBJECT_RULES = {
     "add_document": _add_document, "queue": _queue, "escalated": lambda a, k: 403,
     "revoke": lambda a, k: ALLOW if a == "dm.murshidabad" else 403,
     "mis_area": lambda a, k: ALLOW if a in MIS_AREA[k] else 403,
+    # the audit trail: officers whose area covers the application, and the state administrator
+    "audit": lambda a, k: ALLOW if a in RAIPUR_OFFICERS or a == "admin.state" else 404,
     None: lambda a, k: ALLOW,
 }
 
@@ -120,6 +122,7 @@ API = {
                              (None,), {}),
     "api.version_diff": ("GET", "/api/v1/process-models/residential_gp/versions/1/diff?from=1", "models", None,
                          (None,), None),
+    "api.application_audit": ("GET", "/api/v1/applications/{ain}/audit", "auditors", "audit", APPS, None),
     "api.application_sla": ("GET", "/api/v1/reports/applications/{ain}/sla", "mis", "mis_area", APPS, None),
     "api.report_summary": ("GET", "/api/v1/reports/summary?by=service", "mis", None, (None,), None),
     "api.create_service": ("POST", "/api/v1/services", "models", None, (None,), {}),
@@ -149,6 +152,9 @@ PAGES = {
     "district.revoke": ("POST", "/officer/certificates/{uin}/revoke", "dm", "revoke", ("done",), {"reason": ""}),
     "district.complaints": ("GET", "/officer/complaints", "complaints", None, (None,), None),
     "officer.escalations": ("GET", "/officer/escalations", "officers", None, (None,), None),
+    "supervision.bulk": ("POST", "/officer/bulk", "officers", None, (None,), {}),
+    "supervision.bulk_item": ("POST", "/officer/bulk/item", "officers", None, (None,), {}),
+    "supervision.audit": ("GET", "/officer/applications/{ain}/audit", "auditors", "audit", APPS, None),
     "officer.inbox": ("GET", "/officer/inbox", "officers", None, (None,), None),
     "officer.task": ("GET", "/officer/tasks/{item}", "officers", "queue", TASKS, None),
     "officer.complete": ("POST", "/officer/tasks/{item}", "officers", "queue", TASKS, {"action": "no_such"}),
@@ -168,6 +174,10 @@ PAGES = {
     "studio.validate": ("POST", "/studio/residential_gp/validate", "analyst", None, (None,), {}),
     "studio.activate": ("POST", "/studio/residential_gp/versions/1/activate", "analyst", None, (None,), {}),
     "studio.diff": ("GET", "/studio/residential_gp/versions/1/diff?from=1", "analyst", None, (None,), None),
+    # moving running applications: each request below moves nothing (there is only version 1)
+    "migration.page": ("GET", "/studio/residential_gp/migrate?version=1", "models", None, (None,), None),
+    "migration.move_one": ("POST", "/studio/residential_gp/migrate/{ain}", "models", None, ("gp",), {"version": "1"}),
+    "migration.move_all": ("POST", "/studio/residential_gp/migrate", "models", None, (None,), {"version": "1"}),
 }
 #: Routes anyone may call: the same answer logged in or not (checked: never 401/403, never a 5xx).
 PUBLIC = {
@@ -186,7 +196,7 @@ PUBLIC = {
 ELSEWHERE = {"auth.logout": "ends the session the other rows use (tests/web/test_auth_pages.py)", "static": "files"}
 #: Routes merged from issue 16 and the analyst work while the matrix was written: to be added as rows.
 ELSEWHERE.update({endpoint: "merged later; rows still to write" for endpoint in (
-    "api.application_audit", "api.bulk_complete", "api.create_delegation", "api.list_delegations",
+    "api.bulk_complete", "api.create_delegation", "api.list_delegations",
     "api.list_webhooks", "api.mark_refunded", "api.migrate", "api.payment_callback", "api.payment_status",
     "api.refunds_due", "api.register_webhook", "api.remove_webhook", "api.report_etaal", "api.start_payment",
     "api.update_service", "api.version_bundle", "api.withdraw_delegation",

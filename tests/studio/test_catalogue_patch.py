@@ -101,3 +101,25 @@ def test_diff_names_form_and_template_changes(api):
     assert f["fields_added"] == ["note"] and f["fields_removed"] == [] and f["reordered"] is True
     [t] = diff["templates"]
     assert t["file"] == template and t["status"] == "changed" and t["diff"][0].startswith("---")
+
+
+def test_a_catalogue_change_is_audited_with_old_and_new_values(api, app):
+    from sqlalchemy import select
+
+    from app.audit.operations import verify_chain
+    from app.extensions import db
+    from app.models import AuditEvent
+    old_name = published(api)["name"]
+    r = api.patch(f"/api/v1/services/{KEY}", user=ANALYST, json={
+        "fee": 30, "name": {"en": "Income Certificate (renamed)", "bn": old_name["bn"]}, "fifo_enforced": True})
+    assert r.status_code == 200, r.get_json()
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.object_type == "service", AuditEvent.object_key == KEY, AuditEvent.action == "updated")
+            .order_by(AuditEvent.id.desc())).first()
+        assert event.actor == ANALYST
+        assert event.data["fields"] == ["fee", "fifo_enforced", "name"]
+        # fifo_enforced was already true: sent, but not a change, so not in before/after
+        assert event.data["before"] == {"name": {"en": old_name["en"], "bn": old_name["bn"]}, "fee": 0}
+        assert event.data["after"] == {"name": {"en": "Income Certificate (renamed)", "bn": old_name["bn"]}, "fee": 30}
+        assert verify_chain("service", KEY) is True
