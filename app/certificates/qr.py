@@ -5,6 +5,7 @@ that fits; docs/qr-version.md explains why auto and not 40). The mask is fixed: 
 for the best of the 8 masks costs ~20 ms of pure Python for a ~330-character URL, the fixed mask
 ~6 ms, and the symbol still reads at 3 cm (docs/qr-version.md, measured with the fixed mask).
 """
+import logging
 import os
 import re
 from functools import lru_cache
@@ -18,6 +19,7 @@ SYMBOL_MM = 30.0
 QUIET_ZONE_MODULES = 4
 #: Mask pattern 0 ((row + column) mod 2); any of the 8 is valid for every reader.
 FIXED_MASK = 0
+log = logging.getLogger(__name__)
 _RUN = re.compile(rb"\x00+|\x01+")
 
 
@@ -33,10 +35,38 @@ def qr_version_setting(settings=None) -> int | None:
     raw = str(raw).strip().lower()
     if raw in ("", "auto"):
         return None
-    version = int(raw)
-    if not 1 <= version <= 40:
-        raise ValueError(f"PRAVAH_QR_VERSION must be auto or 1..40, not {raw}")
+    if not raw.isdigit() or not 1 <= int(raw) <= 40:
+        raise ValueError(f"PRAVAH_QR_VERSION (QR_VERSION) must be auto or a whole number 1..40, not {raw!r}")
+    return int(raw)
+
+
+#: The smallest version that holds a typical signed verify URL at EC M (~330 characters,
+#: docs/qr-version.md); a long name or office needs up to 15.
+SIGNED_URL_VERSION = 13
+
+
+def check_version_setting(settings=None) -> int | None:
+    """Startup check of the setting: refuses a malformed one (ValueError); logs a warning for a
+    version below :data:`SIGNED_URL_VERSION`, which :func:`qr_svg_at_least` will raise per certificate."""
+    version = qr_version_setting(settings)
+    if version is not None and version < SIGNED_URL_VERSION:
+        log.warning("PRAVAH_QR_VERSION=%d cannot hold the signed verify URL (it needs version %d or more): "
+                    "each certificate's QR will use the smallest version that fits instead "
+                    "(docs/qr-version.md)", version, SIGNED_URL_VERSION)
     return version
+
+
+def qr_svg_at_least(text: str, version: int | None, symbol_mm: float = SYMBOL_MM) -> str:
+    """:func:`qr_svg` at ``version``, or — when ``text`` does not fit it — at the smallest version
+    that fits, with a warning: a forced version is a floor, never a reason to refuse an approval."""
+    try:
+        return qr_svg(text, version, symbol_mm)
+    except segno.DataOverflowError:
+        if version is None:
+            raise
+        log.warning("QR_VERSION %d cannot hold this %d-character payload; drawn at the smallest version "
+                    "that fits instead", version, len(text))
+        return qr_svg(text, None, symbol_mm)
 
 
 def _rows(text: str, version: int | None) -> list[bytes]:
