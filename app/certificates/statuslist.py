@@ -5,11 +5,18 @@ list id) when it is issued; the bit is 1 once the certificate is revoked. The li
 ``certificate`` rows when asked for, so revoking (``Certificate.revoke``) is what flips the bit.
 ``encodedList`` = multibase base64url (prefix ``u``, no padding) of the GZIP-compressed bitstring;
 bit 0 is the most significant bit of the first byte; at least 16 KiB (131,072 entries) so a list
-does not reveal how many certificates a district has issued.
+does not reveal how many certificates a district has issued. Verifiers fetch the signed form
+(:func:`sign`, ``Accept: application/vc+jwt``) and check it against the QR key set.
 """
 import gzip
+import json
 import os
 import threading
+from datetime import timedelta
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.dialects import postgresql
@@ -119,6 +126,25 @@ def entry(base_url: str, certificate) -> dict | None:
             "statusListCredential": url}
 
 
+#: How long a signed list stays valid (``validUntil``), and the re-fetch hint (``ttl``, ms): a
+#: replayed old list (from before a revocation) is refused once it expires.
+VALID_SECONDS = 24 * 3600
+TTL_MS = 300_000
+#: VC-JOSE-COSE media type of the signed form (a JWS whose payload is the credential).
+VC_JWT = "application/vc+jwt"
+
+
+def sign(credential_: dict, key) -> str:
+    """The credential secured as W3C VC-JOSE-COSE ``application/vc+jwt``: a compact JWS (ES256,
+    ``kid`` of the published key set, ``typ`` ``vc+jwt``, ``cty`` ``vc``) whose payload is the
+    credential's JSON. ``key``: the QR signing key (qrkeys.load_signing_key)."""
+    header = {"alg": "ES256", "kid": b64url(key.kid), "typ": "vc+jwt", "cty": "vc"}
+    signing_input = (b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                     + b64url(json.dumps(credential_, separators=(",", ":"), ensure_ascii=False).encode()))
+    r, s_ = decode_dss_signature(key.private_key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
+    return signing_input + "." + b64url(r.to_bytes(32, "big") + s_.to_bytes(32, "big"))
+
+
 def credential(session, base_url: str, list_id: str) -> dict | None:
     """The ``BitstringStatusListCredential`` of a district; None when no certificate uses that list."""
     rows = session.execute(select(Certificate.status_index, Certificate.status).where(
@@ -128,12 +154,14 @@ def credential(session, base_url: str, list_id: str) -> dict | None:
     revoked = [index for index, status in rows if status == "REVOKED"]
     size = max(index for index, _ in rows) + 1
     url = list_url(base_url, list_id)
+    now = clock.now()
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": base_url.rstrip("/"),
-        "validFrom": clock.iso(clock.now()),
+        "validFrom": clock.iso(now),
+        "validUntil": clock.iso(now + timedelta(seconds=VALID_SECONDS)),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encode(bitstring(revoked, size))},
+                              "encodedList": encode(bitstring(revoked, size)), "ttl": TTL_MS},
     }
