@@ -58,6 +58,8 @@ def create_app(config=None) -> Flask:
     init_sla(app)
     from .web import init_web
     init_web(app)
+    from .certificates.setup import init_app as init_certificates
+    init_certificates(app)
     from .digilocker import init_app as init_digilocker
     init_digilocker(app)
     from .studio.views import studio_bp

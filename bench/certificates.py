@@ -5,7 +5,8 @@
 Prints, for each of ``--runs`` runs (DESIGN §11: run twice, report both), the machine, the database
 (none: the pipeline touches no database), the data size and load (N certificates, one process,
 sequential), the median and p95 of each step over N certificates (after 5 warm-up renders), the
-``total median`` (QR + context + render + sign, what ``build_certificate_pdf`` does per approval),
+``total median`` (QR + context + render + sign, what ``build_certificate_pdf`` does per approval)
+and its CPU time (the machine is shared: wall-clock medians include waiting for a core),
 and the worker's resident memory (RSS, native memory included: tracemalloc cannot see Typst's
 Rust allocations) at the start, after warm-up and at the end. The templates are the shipped
 ``certificate_templates/*.typ`` compiled once into one per-version compiler, as a worker does for a
@@ -50,10 +51,12 @@ def _ms(values):
 def pipeline(n: int, visible: bool, templates: TemplateSet, signer) -> None:
     application, officer = make_application("income"), make_officer()
     steps = {"context": [], "qr svg": [], "render": [], "sign": [], "total": []}
+    cpu = []  # process CPU time per certificate (all threads): less sensitive to other processes' load
     start_rss = rss_mib()
     warm_rss = None
     for i in range(n + 5):
         uin = f"PRD0012026{i + 1:06d}"
+        c0 = time.process_time()
         t0 = time.perf_counter()
         context = certificate_context(application, officer, uin, ISSUED_AT, SETTINGS, ("308", i))
         t1 = time.perf_counter()
@@ -63,11 +66,13 @@ def pipeline(n: int, visible: bool, templates: TemplateSet, signer) -> None:
         t3 = time.perf_counter()
         sign_pdf(pdf, signer, SigningOptions(visible=visible, reason=f"Certificate {uin} issued"))
         t4 = time.perf_counter()
+        c4 = time.process_time()
         if i == 4:
             warm_rss = rss_mib()
         if i >= 5:
             for name, dt in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
                 steps[name].append(dt)
+            cpu.append(c4 - c0)
     load = os.getloadavg()[0]
     print(f"machine: {platform.node()} {os.cpu_count()} cpus, Python {platform.python_version()}, "
           f"load average {load:.2f}; database: none (render + QR + sign only)")
@@ -76,6 +81,8 @@ def pipeline(n: int, visible: bool, templates: TemplateSet, signer) -> None:
     for name, values in steps.items():
         print(f"  {name:13s} {_ms(values)}")
     print(f"total median {statistics.median(steps['total']) * 1000:.1f} ms")
+    print(f"  total CPU time median {statistics.median(cpu) * 1000:.1f} ms (process, all threads; "
+          f"wall-clock figures above include waiting for the CPU)")
     end_rss = rss_mib()
     print(f"  RSS: start {start_rss:.0f} MiB, after warm-up {warm_rss:.0f} MiB, end {end_rss:.0f} MiB "
           f"→ growth {end_rss - warm_rss:+.1f} MiB over {n} certificates")

@@ -1,11 +1,12 @@
 """Certificates: public lookup and verification, download, revocation, trust root; the receipt."""
 import io
 
-from flask import jsonify, request, send_file
+from flask import current_app, jsonify, request, send_file
 
 from .. import clock, policy
 from ..accounts import ratelimit
 from ..certificates import lookup
+from ..certificates.statuslist import VC_JWT
 from ..errors import Invalid
 from ..intake import records
 from . import api_bp
@@ -64,9 +65,15 @@ def revoke(uin):
 @api_bp.get("/status-lists/<list_id>")
 @access(PUBLIC)
 def status_list(list_id):
-    """W3C Bitstring Status List of a district (revocation bits of its certificates)."""
-    response = jsonify(lookup.status_list(list_id, settings()))
+    """W3C Bitstring Status List of a district (revocation bits of its certificates): signed
+    (``application/vc+jwt``, VC-JOSE-COSE) when the client asks for it, else the plain JSON."""
+    if request.accept_mimetypes.best_match(["application/json", VC_JWT]) == VC_JWT:
+        response = current_app.response_class(lookup.signed_status_list(list_id, settings()), mimetype=VC_JWT)
+    else:
+        response = jsonify(lookup.status_list(list_id, settings()))
+        response.headers["Link"] = f'<{request.base_url}>; rel="alternate"; type="{VC_JWT}"'
     response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.add("Accept")
     return response
 
 

@@ -35,7 +35,9 @@ def _officers_and_offices():
               help="Default: <DATA_DIR>/keys (PRAVAH_DATA_DIR).")
 @click.option("--force", is_flag=True, help="Recreate the CA and every key.")
 @click.option("--no-db", is_flag=True, help="Only the CA and the default office key.")
-def init_demo_command(directory, force, no_db):
+@click.option("--key-type", type=click.Choice(sorted(pki.KEY_TYPES)), default="ec", show_default=True,
+              help="Signing keys: ECDSA P-256 (fast) or RSA-2048.")
+def init_demo_command(directory, force, no_db, key_type):
     """Create a demo root CA, a Class 3-like intermediate and PKCS#12 signing keys (existing ones are kept)."""
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("Refusing to create demo signing keys with PRAVAH_ENV=production: install the "
@@ -43,7 +45,7 @@ def init_demo_command(directory, force, no_db):
     target = directory or keys_dir(current_app.config)
     signers = [] if no_db else _officers_and_offices()
     passphrase = current_app.config.get("SIGNING_P12_PASSPHRASE", pki.DEMO_PASSPHRASE)
-    made = pki.init_demo(target, signers, passphrase=passphrase, force=force)
+    made = pki.init_demo(target, signers, passphrase=passphrase, force=force, key_type=key_type)
     qr_key = qrkeys.ensure_demo_key({**current_app.config, "SIGNING_KEYS_DIR": target})
     click.echo(f"root CA: {made['root']}")
     click.echo(f"QR signing key: {qr_key}")

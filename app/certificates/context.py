@@ -5,7 +5,7 @@ object with the same attribute names, so the renderer can be tested and benchmar
 """
 from datetime import datetime
 
-from .qr import qr_svg, qr_version_setting
+from .qr import qr_svg_at_least, qr_version_setting
 from .qrkeys import load_signing_key
 from .qrpayload import claims_for, qr_url
 from .security import microtext, seal_fingerprint, seal_svg
@@ -55,7 +55,7 @@ def officer_details(officer_user, office, role: str | None = None) -> dict:
 
 def qr_image(text: str, settings=None) -> str:
     """The QR symbol for ``text`` as SVG (the one call into app/certificates/qr.py for drawing)."""
-    return qr_svg(text, qr_version_setting(settings))
+    return qr_svg_at_least(text, qr_version_setting(settings))
 
 
 def _names(obj) -> dict:

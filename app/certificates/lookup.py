@@ -20,11 +20,17 @@ from ..processes import hooks
 from . import pki, statuslist
 from .context import public_base_url, verify_url
 from .operations import TemplateMissing, acknowledgement_pdf, certificate_pdf, keys_dir
+from .qrkeys import NoQrKey, load_signing_key
 from .uin import UIN_RE
 from .verify import verify_pdf
 
 #: The UIN printed in the signature's /Reason (operations.build_certificate_pdf).
 _REASON_UIN = re.compile(r"\b([A-Z]{3}\d{13})\b")
+
+
+class CannotSignList(Conflict):
+    """No QR signing key is installed, so the status list cannot be served signed (409)."""
+    code = "cannot_sign"
 
 
 class Revoked(Conflict):
@@ -107,6 +113,19 @@ def status_list(list_id: str, settings) -> dict:
     if found is None:
         raise NotFound("There is no status list with this id.", code="unknown_status_list")
     return found
+
+
+def signed_status_list(list_id: str, settings) -> str:
+    """The same credential signed with the QR key (VC-JOSE-COSE compact JWS, docs/qr-payload.md).
+
+    :raises NotFound: no certificate uses the list. :raises CannotSignList: no QR key installed.
+    """
+    credential = status_list(list_id, settings)
+    try:
+        key = load_signing_key(settings)
+    except NoQrKey as exc:
+        raise CannotSignList("This server has no key to sign status lists with yet.") from exc
+    return statuslist.sign(credential, key)
 
 
 def trust_root(settings) -> bytes:

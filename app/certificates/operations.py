@@ -23,7 +23,7 @@ from .render import TemplateError, TemplateSet
 from .signing import SigningOptions, load_pkcs11_signer, load_pkcs12_signer, sign_pdf, signer_name
 from .templates import ACKNOWLEDGEMENT, certificate_template_name, templates_for
 from .timefmt import ist
-from .uin import UinTaken, claim_uin, peek_uin
+from .uin import next_uin, peek_uin, try_claim_uin
 
 
 class CertificateError(Exception):
@@ -128,9 +128,11 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     without a lock, the certificate rendered and signed with it, and only then is the serial taken
     with a compare-and-set (``UPDATE … WHERE value = seen RETURNING``, :func:`.uin.claim_uin`).
     If another approval took that number meanwhile, the certificate is rendered again with the
-    next one (rare: two approvals of one service in one year within the same ~20 ms). The row
-    lock is then held only from the claim to the commit of the approval; a rollback still gives
-    the number back (gap-free).
+    next one (rare: two approvals of one service in one year within the same ~20 ms); a lost
+    claim is rolled back to its savepoint, so nothing of the counter row is held while rendering
+    again. After :data:`UIN_ATTEMPTS` lost races the serial is taken under the row lock and the
+    certificate rendered once more (certain to succeed). The row lock is otherwise held only from
+    the claim to the commit of the approval; a rollback still gives the number back (gap-free).
 
     :param session: SQLAlchemy session; this flushes, the caller commits.
     :param application: the approved :class:`Application` (``data`` holds the form fields).
@@ -167,13 +169,15 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
         seen, uin = peek_uin(session, service.department.code, service.service_code, year)
         pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, templates,
                                     office=office, role=role, status_entry=entry)
-        try:
-            claim_uin(session, service.department.code, service.service_code, year, seen)
-            break
-        except UinTaken:
-            continue
+        if try_claim_uin(session, service.department.code, service.service_code, year, seen):
+            break  # else another approval took that serial: render again, holding nothing
     else:
-        raise SigningFailed(f"could not take a UIN for {application.ain} after {UIN_ATTEMPTS} attempts")
+        # Lost every optimistic race (many approvals of one service at the same moment): take the
+        # next serial under the counter's row lock and render with it. Certain to succeed; only
+        # this last resort holds the row while rendering.
+        uin = next_uin(session, service.department.code, service.service_code, year)
+        pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, templates,
+                                    office=office, role=role, status_entry=entry)
     metrics.CERTIFICATE_SECONDS.observe(time.perf_counter() - started)
     rel, sha = store_pdf(storage_for(settings), pdf)
     status_list, status_index = entry or (None, None)

@@ -111,16 +111,30 @@ def _load_ca(keys_dir: Path):
     return cert("root"), cert("class3"), key("class3")
 
 
+#: Signing key types of the demo PKI (a deployment brings its own keys: any type pyHanko signs with).
+KEY_TYPES = {
+    "ec": lambda: ec.generate_private_key(ec.SECP256R1()),
+    "rsa": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+}
+
+
 def issue_signer(keys_dir: str | Path, signer_slug: str, common_name: str, *,
                  organisation: str = "Government of West Bengal", unit: str | None = None,
-                 passphrase: str = DEMO_PASSPHRASE, days: int = 730, force: bool = False) -> Path:
-    """Write ``signers/<signer_slug>.p12``: an RSA-2048 signing key under the Class 3 CA."""
+                 passphrase: str = DEMO_PASSPHRASE, days: int = 730, force: bool = False,
+                 key_type: str = "ec") -> Path:
+    """Write ``signers/<signer_slug>.p12``: a signing key under the Class 3 CA.
+
+    :param key_type: ``"ec"`` (ECDSA P-256, the default: ~0.1 ms a signature) or ``"rsa"``
+        (RSA-2048, ~2.5 ms a signature here; what many Class 3 tokens hold) — docs/certificates.md.
+    """
+    if key_type not in KEY_TYPES:
+        raise ValueError(f"key_type must be one of {sorted(KEY_TYPES)}, not {key_type!r}")
     keys_dir = Path(keys_dir)
     out = keys_dir / "signers" / f"{signer_slug}.p12"
     if out.exists() and not force:
         return out
     root, mid, mid_key = _load_ca(keys_dir)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = KEY_TYPES[key_type]()
     cert = _cert(_name(common_name, org=organisation, ou=unit), mid.subject, key.public_key(), mid_key,
                  days, ca=False, leaf_usage=True)
     blob = pkcs12.serialize_key_and_certificates(
@@ -131,7 +145,7 @@ def issue_signer(keys_dir: str | Path, signer_slug: str, common_name: str, *,
 
 
 def init_demo(keys_dir: str | Path, signers=(), passphrase: str = DEMO_PASSPHRASE,
-              force: bool = False) -> dict:
+              force: bool = False, key_type: str = "ec") -> dict:
     """Demo CA plus one PKCS#12 per ``(slug, common_name, unit)``, a ``default`` office key and the
     QR signing key (``qr/signing.key.pem``; kept unless ``force``).
 
@@ -143,10 +157,10 @@ def init_demo(keys_dir: str | Path, signers=(), passphrase: str = DEMO_PASSPHRAS
     if force or not qr_key.exists():
         qrkeys.create_key(qr_key)
     made = {"default": issue_signer(keys_dir, "default", "Pravah Demo Signing Office",
-                                    passphrase=passphrase, force=force)}
+                                    passphrase=passphrase, force=force, key_type=key_type)}
     for signer_slug, common_name, unit in signers:
         made[signer_slug] = issue_signer(keys_dir, signer_slug, common_name, unit=unit,
-                                         passphrase=passphrase, force=force)
+                                         passphrase=passphrase, force=force, key_type=key_type)
     return {"root": paths["root"], "class3": paths["class3"], "signers": made}
 
 

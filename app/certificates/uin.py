@@ -71,6 +71,21 @@ def claim_uin(session, dept_code: str, service_code: str, year: int, seen: int) 
     return format_uin(dept_code, service_code, year, got)
 
 
+def try_claim_uin(session, dept_code: str, service_code: str, year: int, seen: int) -> str | None:
+    """:func:`claim_uin` in a savepoint: the UIN, or None when another transaction took serial
+    ``seen + 1``. A compare-and-set that finds the counter moved still locks the row on PostgreSQL
+    (``ON CONFLICT DO UPDATE … WHERE`` locks the row it does not update); rolling back to the
+    savepoint releases that lock, so the caller renders again holding nothing of the counter."""
+    savepoint = session.begin_nested()
+    try:
+        uin = claim_uin(session, dept_code, service_code, year, seen)
+    except UinTaken:
+        savepoint.rollback()
+        return None
+    savepoint.commit()
+    return uin
+
+
 def next_uin(session, dept_code: str, service_code: str, year: int) -> str:
     """Take the next UIN for ``dept_code``/``service_code``/``year`` inside the caller's transaction.
 
