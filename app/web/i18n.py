@@ -74,6 +74,8 @@ _PATTERNS = (
     (re.compile(r"^must be at most (\d+) characters$"), lambda m: _("must be at most %(n)s characters", n=digits(m[1]))),
     (re.compile(r"^must be at least (\S+)$"), lambda m: _("must be at least %(n)s", n=digits(m[1]))),
     (re.compile(r"^must be at most (\S+)$"), lambda m: _("must be at most %(n)s", n=digits(m[1]))),
+    (re.compile(r"^must have at least (\d+) entries$"), lambda m: _("must have at least %(n)s entries", n=digits(m[1]))),
+    (re.compile(r"^must have at most (\d+) entries$"), lambda m: _("must have at most %(n)s entries", n=digits(m[1]))),
     (re.compile(r"^required document missing: (.+)$"), lambda m: _("this document is required")),
 )
 
