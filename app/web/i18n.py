@@ -138,3 +138,11 @@ def display_name(name: str | None) -> str:
     """A user's name for the page: an OTP account's "Citizen <mobile>" in the page's language."""
     found = _OTP_ACCOUNT.match(name or "")
     return _("Citizen %(mobile)s", mobile=digits(found.group(1))) if found else (name or "")
+
+
+def channel_label(code: str | None) -> str:
+    """Where an application was made, in words (the code stays as printed on receipts for CSC/BSK)."""
+    labels = {"CSC": _("Common Service Centre (CSC)"), "BSK": _("Bangla Sahayata Kendra (BSK)"),
+              "KIOSK": _("Kiosk"), "GP": _("Gram Panchayat office"), "DOORSTEP": _("Doorstep camp (Duare Sarkar)"),
+              "WEB": _("Online")}
+    return labels.get(code or "", code or "")
