@@ -53,13 +53,16 @@ def test_heirs_are_added_removed_and_filed(browser_as, server, tmp_path):
     assert '"Salma Bibi"' in rows[0][0] and "Typed by mistake" not in rows[0][0]
 
 
-def test_a_bengali_heir_row_shows_its_error_beside_its_field(browser_as, tmp_path):
+def test_a_bengali_heir_row_shows_its_error_beside_its_field(browser_as, sessions):
+    sessions.guard.expect_status(422)   # the form comes back with its errors
     page = browser_as("operator.raipur")
     set_language(page, "bn")
     try:
         page.goto("/apply/legal_heir")
         page.click("[data-add-row]")
         assert page.locator("#f-data-heirs [data-row-title]").all_inner_texts()[:2] == ["উত্তরাধিকারী ১", "উত্তরাধিকারী ২"]
+        page.fill("#f-data-heirs-0-name", "Rahima Khatun")
+        page.fill("#f-data-heirs-0-relation", "Daughter")
         page.fill("#f-data-heirs-1-name", "S")
         page.fill("#f-data-heirs-1-relation", "Wife")
         page.locator("form[action='/apply/legal_heir']").evaluate("f => f.noValidate = true")   # let the server judge the short name
