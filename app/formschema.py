@@ -58,6 +58,8 @@ def _plain(error) -> str:
         return "is not in the expected format"
     if kind == "format":
         return f"must be a valid {error.validator_value}"
+    if kind in ("minItems", "maxItems"):
+        return f"must have {'at least' if kind == 'minItems' else 'at most'} {error.validator_value} entries"
     if kind in ("minimum", "maximum"):
         return f"must be {'at least' if kind == 'minimum' else 'at most'} {error.validator_value}"
     return error.message

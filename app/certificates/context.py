@@ -5,6 +5,7 @@ object with the same attribute names, so the renderer can be tested and benchmar
 """
 from datetime import datetime
 
+from .photo import photo_input
 from .qr import qr_svg_at_least, qr_version_setting
 from .qrkeys import load_signing_key
 from .qrpayload import claims_for, qr_url
@@ -87,11 +88,18 @@ def relation(gender) -> dict:
 PHOTO_DOCUMENT = "photograph"
 
 
+def asks_for_photo(service) -> bool:
+    """Whether the service's catalogue entry lists a photograph among its documents."""
+    return any(isinstance(d, dict) and d.get("type") == PHOTO_DOCUMENT
+               for d in (getattr(service, "documents", None) or []))
+
+
 def applicant_photo(application, settings=None) -> dict | None:
     """The applicant's photograph for a certificate whose service asks for one: the uploaded
     ``photograph`` document when it is an image, as ``{"document_id", "mime", "sha256", "key"}``
-    (``key``: where the storage backend keeps its bytes, app/storage). Templates place it (follow-up)."""
-    if not any(d.get("type") == PHOTO_DOCUMENT for d in (getattr(application.service, "documents", None) or [])):
+    (``key``: where the storage backend keeps its bytes, app/storage). :func:`certificate_images` reads
+    it for the ``photo`` input; ``_layout.typ`` prints it beside the facts."""
+    if not asks_for_photo(application.service):
         return None
     link = next((d for d in reversed(list(getattr(application, "documents", None) or []))
                  if d.type == PHOTO_DOCUMENT and getattr(d, "document", None) is not None
@@ -145,8 +153,10 @@ def certificate_context(application, officer_user, uin: str, issued_at: datetime
 
 
 def certificate_images(context: dict, settings=None) -> dict:
-    """SVG inputs of a certificate: the QR of its payload and the seal derived from its UIN."""
-    return {"qr": qr_image(context["qr_payload"], settings), "seal": seal_svg(context["uin"])}
+    """SVG inputs of a certificate: the QR of its payload, the seal derived from its UIN and, when the
+    context names one, the applicant's photograph read from storage (:mod:`.photo`)."""
+    return {"qr": qr_image(context["qr_payload"], settings), "seal": seal_svg(context["uin"]),
+            **photo_input(context, settings)}
 
 
 def acknowledgement_context(application, settings=None, expected_at: datetime | None = None) -> dict:

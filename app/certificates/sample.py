@@ -9,7 +9,9 @@ from types import SimpleNamespace as NS
 
 from ..engine import sample_from_schema
 from .qrkeys import sample_key
-from .context import acknowledgement_context, acknowledgement_images, certificate_context, certificate_images
+from .context import (acknowledgement_context, acknowledgement_images, asks_for_photo, certificate_context,
+                      certificate_images)
+from .photo import sample_photo
 
 SAMPLE_ISSUED_AT = datetime(2026, 1, 15, 6, 30, tzinfo=timezone.utc)
 SAMPLE_NAME = "নিবেদিতা সেন (Nibedita Sen)"
@@ -81,6 +83,8 @@ def sample_certificate(service_key: str, forms: dict, service=None, settings=Non
     uin = f"{application.service.department.code}{application.service.service_code}2026000001"
     context = certificate_context(application, officer, uin, SAMPLE_ISSUED_AT, settings,
                                   office=application.processing_office, role="BDO", qr_key=sample_key())
+    if asks_for_photo(application.service):  # a template that prints the photo must compile in the check
+        context["applicant"]["photo"] = sample_photo()
     return context, certificate_images(context, settings)
 
 

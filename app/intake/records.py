@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import Application, AuditEvent, WorkItem
+from ..models import Application, AuditEvent, Certificate, WorkItem
 from ..sla.clock import clock_of, parse
 from . import ain as ain_codes
 from .enquiry import eo_report_api
@@ -55,12 +55,12 @@ def detail_api(application: Application, base_url: str) -> dict:
 
 
 def _certificate_api(application: Application, base_url: str) -> dict | None:
-    """``{"uin", "status", "pdf_url"}`` once a certificate was issued (a revoked one shows REVOKED)."""
-    from ..certificates.lookup import of_application
-    certificate = of_application(application)
+    """``{"uin", "status", "issued_at", "revoked_at", "pdf_url"}`` once a certificate was issued (a
+    revoked one shows REVOKED)."""
+    certificate = latest_certificate(application)
     if certificate is None:
         return None
-    return {"uin": certificate.uin, "status": certificate.status,
+    return {"uin": certificate.uin, **certificate_state(certificate),
             "pdf_url": f"{base_url}/api/v1/certificates/{certificate.uin}.pdf"}
 
 
@@ -92,7 +92,24 @@ def track_api(application: Application) -> dict:
             "service_name": {"en": application.service.name, "bn": application.service.name_bn},
             "status": application.status, "stage": application.stage, "stage_bn": application.stage_bn,
             "submitted_at": clock.iso(application.submitted_at), "updated_at": clock.iso(application.updated_at),
-            "expected_by": clock.iso(expected_by(application))}
+            "expected_by": clock.iso(expected_by(application)),
+            "certificate": certificate_state(latest_certificate(application))}
+
+
+def latest_certificate(application: Application) -> Certificate | None:
+    """The application's latest certificate (a revoked one stays, as REVOKED)."""
+    return db.session.scalar(select(Certificate).where(Certificate.application_id == application.id)
+                             .order_by(Certificate.id.desc()).limit(1))
+
+
+def certificate_state(certificate: Certificate | None) -> dict | None:
+    """Whether the certificate stands: ``{"status": "VALID"|"REVOKED", "issued_at", "revoked_at"}``
+    (the vocabulary of ``GET /api/v1/certificates/<uin>``). Track is anonymous, so no UIN: with it
+    anyone holding an AIN could read the applicant's name from the certificate lookup."""
+    if certificate is None:
+        return None
+    return {"status": certificate.status, "issued_at": clock.iso(certificate.issued_at),
+            "revoked_at": clock.iso(certificate.revoked_at)}
 
 
 def expected_by(application: Application):

@@ -2,8 +2,9 @@
 
 Per application (``by=gp|block|district|service``): received = submitted in the period; pending =
 SUBMITTED, IN_PROCESS or SENT_BACK; delivered = APPROVED or DELIVERED; rejected; overdue = has an
-open task past its due time; avg_days = mean days from submission to decision; on_time_pct = share
-of completed SLA steps finished by their due time. Per SLA step (``by=office|officer``): the steps
+open task past its due time; avg_days = mean days from submission to decision; on_time_pct = SLA steps
+finished by their due time out of those finished or still open past due. By gp/block/district every
+place of the viewer's area is a row (zeros when nothing was filed). Per SLA step (``by=office|officer``): the steps
 opened in the period, still open, done, done with a rejection, overdue (open past due or done
 late), mean days to complete, on-time share. Counting happens in SQL, grouped by location or
 service; only the small location tree is read into Python.
@@ -79,15 +80,15 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
         .where(WorkItem.closed_at.is_(None), WorkItem.due_at < now, scope.applications()), start, end)
         .group_by(group)).all())
     steps = dict(((g, (done, on_time)) for g, done, on_time in db.session.execute(
-        _step_counts(group, scope, start, end))))
+        _step_counts(group, scope, start, end, now))))
     names = _names(by)
     out: dict[str, dict] = {}
+    if by in LEVELS:  # places without activity are shown with zeros, not left out
+        for key_id in _places(by, scope):
+            _blank(out, *names(key_id))
     for key_id, received, pending, delivered, rejected, seconds, n_decided in rows:
         overdue = overdue_by.get(key_id, 0)
-        key, name = names(key_id)
-        row = out.setdefault(key, {"key": key, "name": name, "received": 0, "pending": 0, "delivered": 0,
-                                   "rejected": 0, "overdue": 0, "_seconds": 0.0, "_decided": 0, "_done": 0,
-                                   "_on_time": 0})
+        row = _blank(out, *names(key_id))
         row["received"] += received
         for field, value in (("pending", pending), ("delivered", delivered), ("rejected", rejected),
                              ("overdue", overdue), ("_decided", n_decided)):
@@ -99,6 +100,22 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
     return sorted((_finish(r) for r in out.values()), key=lambda r: (r["name"] or "", r["key"]))
 
 
+def _blank(out: dict, key: str, name: str) -> dict:
+    return out.setdefault(key, {"key": key, "name": name, "received": 0, "pending": 0, "delivered": 0,
+                                "rejected": 0, "overdue": 0, "_seconds": 0.0, "_decided": 0, "_done": 0,
+                                "_on_time": 0})
+
+
+def _places(by: str, scope) -> list[int]:
+    """Ids of the places of level ``by`` inside the viewer's area (all of them for a state posting)."""
+    query = select(Location.id).where(Location.level.in_(LEVELS[by]))
+    if scope.location_ids is not None:
+        if not scope.location_ids:
+            return []
+        query = query.where(Location.id.in_(scope.location_ids))
+    return list(db.session.scalars(query))
+
+
 def _period(query, start, end):
     if start:
         query = query.where(Application.submitted_at >= start)
@@ -107,8 +124,15 @@ def _period(query, start, end):
     return query
 
 
-def _step_counts(group, scope, start, end):
-    query = (select(group, count_where(SlaStep.done_at.is_not(None)), count_where(SlaStep.late_seconds == 0))
+def judged_step(now):
+    """SLA steps whose timeliness is known: done, or still open past their due time (late already).
+    The on-time share divides the steps done by their due time by these, so an open overdue
+    application lowers it — never "100 % on time" beside overdue work."""
+    return SlaStep.done_at.is_not(None) | (SlaStep.done_at.is_(None) & (SlaStep.due_at < now))
+
+
+def _step_counts(group, scope, start, end, now):
+    query = (select(group, count_where(judged_step(now)), count_where(SlaStep.late_seconds == 0))
              .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
     return _period(query, start, end).group_by(group)
 
@@ -144,7 +168,7 @@ def _by_step(scope, by: str, start, end) -> list[dict]:
     query = (select(key_col, func.count(), count_where(SlaStep.done_at.is_(None)), count_where(done),
                     count_where(SlaStep.outcome == "reject"), count_where(late),
                     func.sum(case((done, seconds_between(SlaStep.done_at, SlaStep.opened_at)), else_=0)),
-                    count_where(SlaStep.late_seconds == 0))
+                    count_where(SlaStep.late_seconds == 0), count_where(judged_step(now)))
              .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
     if by == "officer":
         query = query.where(SlaStep.officer_id.is_not(None))
@@ -157,13 +181,13 @@ def _by_step(scope, by: str, start, end) -> list[dict]:
     labels = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows if r[0]])))}
     more = officers.extras(scope, [r[0] for r in rows if r[0]], start, end) if by == "officer" else {}
     out = []
-    for key_id, received, pending, delivered, rejected, overdue, seconds, on_time in rows:
+    for key_id, received, pending, delivered, rejected, overdue, seconds, on_time, judged in rows:
         who = labels.get(key_id)
         key = (who.code if by == "office" else who.username) if who else "-"
         out.append({"key": key, "name": who.name if who else "-", "received": received, "pending": int(pending or 0),
                     "delivered": int(delivered or 0), "rejected": int(rejected or 0), "overdue": int(overdue or 0),
                     "avg_days": round(float(seconds or 0) / delivered / 86400, 2) if delivered else None,
-                    "on_time_pct": round(100.0 * int(on_time or 0) / delivered, 1) if delivered else None,
+                    "on_time_pct": round(100.0 * int(on_time or 0) / int(judged), 1) if judged else None,
                     **more.get(key_id, {})})
     return sorted(out, key=lambda r: (r["name"], r["key"]))
 

@@ -58,7 +58,7 @@ def init_web(app) -> None:
 
     app.jinja_env.filters.update(digits=i18n.digits, when=i18n.when, pick=i18n.pick, title=i18n.title,
                                  enum_title=i18n.enum_title, field_message=i18n.field_message,
-                                 display_name=i18n.display_name)
+                                 display_name=i18n.display_name, channel_label=i18n.channel_label)
     app.jinja_env.globals.update(lang=i18n.lang, LANGUAGES=i18n.LANGUAGES)
     app.context_processor(_navigation)
 

@@ -145,6 +145,10 @@ def apply(key):
     values = forms.parse(schema, request.form)
     envelope = _envelope(request.form)
     step = request.form.get("step", "review")
+    if step.startswith(("add:", "remove:")):  # a row added or removed without the page's script
+        doc_ids, doc_errors = _documents(service, actor)   # files chosen so far are kept, not lost
+        return _form_page(service, schema, values=forms.change_rows(schema, request.form, step), envelope=envelope,
+                          errors={k: v for k, v in doc_errors.items() if v != "is required"}, doc_ids=doc_ids)
     if step == "edit":
         return _form_page(service, schema, values=values, envelope=envelope, errors={},
                           doc_ids={d["type"]: request.form.get(f"doc.{d['type']}") for d in service.documents})
@@ -186,7 +190,8 @@ def apply(key):
     location = next((gp for _block, gps in queries.gp_choices() for gp in gps
                      if gp.lgd_code == envelope["lgd_code"]), None)
     return render_template("applicant/review.html", service=service, schema=schema, values=values,
-                           rows=forms.describe(schema, values), envelope=envelope, location=location,
+                           rows=forms.describe(schema, values), hidden=forms.hidden(values), envelope=envelope,
+                           location=location,
                            doc_ids=doc_ids, token=request.form.get("token") or uuid.uuid4().hex)
 
 
@@ -279,7 +284,10 @@ def resubmit(ain):
     application = _visible(ain)
     schema = application.instance.version.forms.get(application.service.key, {})
     values, errors, status, message = dict(application.data or {}), {}, 200, None
-    if request.method == "POST":
+    step = request.form.get("step", "")
+    if request.method == "POST" and step.startswith(("add:", "remove:")):  # rows changed without the script
+        values = forms.change_rows(schema, request.form, step)
+    elif request.method == "POST":
         values = forms.parse(schema, request.form)
         errors = _replacement_documents(application)
         if errors:  # the page answers 422, so the files attached so far are rolled back with the rest

@@ -74,6 +74,8 @@ _PATTERNS = (
     (re.compile(r"^must be at most (\d+) characters$"), lambda m: _("must be at most %(n)s characters", n=digits(m[1]))),
     (re.compile(r"^must be at least (\S+)$"), lambda m: _("must be at least %(n)s", n=digits(m[1]))),
     (re.compile(r"^must be at most (\S+)$"), lambda m: _("must be at most %(n)s", n=digits(m[1]))),
+    (re.compile(r"^must have at least (\d+) entries$"), lambda m: _("must have at least %(n)s entries", n=digits(m[1]))),
+    (re.compile(r"^must have at most (\d+) entries$"), lambda m: _("must have at most %(n)s entries", n=digits(m[1]))),
     (re.compile(r"^required document missing: (.+)$"), lambda m: _("this document is required")),
 )
 
@@ -136,3 +138,11 @@ def display_name(name: str | None) -> str:
     """A user's name for the page: an OTP account's "Citizen <mobile>" in the page's language."""
     found = _OTP_ACCOUNT.match(name or "")
     return _("Citizen %(mobile)s", mobile=digits(found.group(1))) if found else (name or "")
+
+
+def channel_label(code: str | None) -> str:
+    """Where an application was made, in words (the code stays as printed on receipts for CSC/BSK)."""
+    labels = {"CSC": _("Common Service Centre (CSC)"), "BSK": _("Bangla Sahayata Kendra (BSK)"),
+              "KIOSK": _("Kiosk"), "GP": _("Gram Panchayat office"), "DOORSTEP": _("Doorstep camp (Duare Sarkar)"),
+              "WEB": _("Online")}
+    return labels.get(code or "", code or "")

@@ -5,8 +5,8 @@ average citizen rating per service.
 
 Definitions are the reports area's: received = submitted in the period; pending = SUBMITTED,
 IN_PROCESS or SENT_BACK; delivered = APPROVED or DELIVERED; rejected; overdue = an open task past
-its due time; avg_days = mean days from submission to decision; SLA on time = share of completed
-SLA steps finished by their due time.
+its due time; avg_days = mean days from submission to decision; SLA on time = SLA steps finished by
+their due time out of those finished or open past due.
 """
 from dataclasses import dataclass
 
@@ -88,15 +88,16 @@ def _seconds(later, earlier):
 
 
 def _overall(where) -> tuple[float | None, float | None]:
-    """Mean days to decision and SLA on-time share over the whole jurisdiction (the reports' rules)."""
+    """Mean days to decision and SLA on-time share over the whole jurisdiction (the reports' rules:
+    steps still open past their due time count as not on time)."""
     decided = Application.decided_at.is_not(None)
     n_decided, seconds = db.session.execute(select(
         func.sum(case((decided, 1), else_=0)),
         func.sum(case((decided, _seconds(Application.decided_at, Application.submitted_at)), else_=0)))
         .where(where)).one()
     done, on_time = db.session.execute(select(
-        func.sum(case((SlaStep.done_at.is_not(None), 1), else_=0)), func.sum(case((SlaStep.late_seconds == 0, 1),
-                                                                                  else_=0)))
+        func.sum(case((reports.judged_step(clock.now()), 1), else_=0)),
+        func.sum(case((SlaStep.late_seconds == 0, 1), else_=0)))
         .join(Application, Application.id == SlaStep.application_id).where(where)).one()
     avg_days = round(float(seconds or 0) / int(n_decided) / 86400, 2) if n_decided else None
     on_time_pct = round(100.0 * int(on_time or 0) / int(done), 1) if done else None

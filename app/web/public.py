@@ -51,7 +51,8 @@ def track():
             result["expected_by_dt"] = records.expected_by(application)
             result["submitted_at_dt"] = application.submitted_at
             result["updated_at_dt"] = application.updated_at
-            result["certificate"] = queries.certificate_of(application)
+            certificate = records.latest_certificate(application)   # the API's answer, and its date to show
+            result["revoked_at_dt"] = certificate.revoked_at if certificate is not None else None
             result["may_view"] = current_user.is_authenticated and policy.may(current_actor(), "application.view", application)
     return render_template("public/track.html", ain=raw, result=result, error=error), status
 

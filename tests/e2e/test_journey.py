@@ -26,19 +26,27 @@ ANSWER = "The ration card was checked again; the rejection stands, you may apply
 TYPED = " ".join([NAME, REPORT, REASON, REJECTION, COMPLAINT, ANSWER, "Rahima Khatun"] + [str(v) for v in RESIDENTIAL_FORM.values()])
 ALLOWED = set(re.findall(r"[A-Za-z]+", TYPED)) | {
     "AIN", "UIN", "PDF", "OTP", "CSC", "BSK", "WEB", "KB", "MB", "SMS", "QR", "GP", "BDO", "EO", "DM", "SDO",
-    "PRADHAN", "OPERATOR", "SLA", "Enquiry", "Officer", "Domkal", "CITIZEN", "KIOSK", "HHA", "PRD", "application", "pdf", "image", "jpeg", "png", "L"}
+    "PRADHAN", "OPERATOR", "SLA", "Enquiry", "Officer", "Domkal", "CITIZEN", "KIOSK", "HHA", "PRD", "application", "pdf", "image", "jpeg", "png", "L",
+    "JPEG", "PNG",  # file formats, as PDF
+    "English"}      # the language choice names each language in itself (বাংলা / English)
 
 
 def bengali_only(page) -> None:
     """No English left on a Bengali page (beyond what was typed, codes and abbreviations)."""
     text = page.locator("main").inner_text()
+    for name in page.locator("main .person-name").all_inner_texts():  # people's names stay names
+        text = text.replace(name, " ")
     text = re.sub(r"\b[A-Z]{3}\d{3}[-\d]*[0-9A-Z]?\b|\b[\w.-]+@[\w.-]+\b|https?://\S+|\b[a-z]+\.[a-z0-9-]+\b", " ", text)
     english = sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED})
     assert not english, f"English on a Bengali page {page.url}: {english}"
 
 
-def file_for_citizen(page, tmp_path, name=NAME) -> str:
+def file_for_citizen(page, tmp_path, name=NAME, *, bengali=False) -> str:
+    """The operator fills the form, reviews and submits (buttons found by their value, so the same
+    steps work on Bengali pages, each of which is then checked for English)."""
     page.goto("/apply/residential_edistrict")
+    if bengali:
+        bengali_only(page)
     page.fill("#applicant-name", name)
     page.fill("#applicant-mobile", MOBILE)
     page.select_option("#location", "131001")
@@ -48,9 +56,15 @@ def file_for_citizen(page, tmp_path, name=NAME) -> str:
     scan.write_bytes(PDF)
     for doc_type in ("photograph", "identity_proof", "age_proof", "residence_certificate"):
         page.set_input_files(f"#file-{doc_type}", str(scan))
-    page.get_by_role("button", name="Review").click()
-    page.get_by_role("button", name="Submit application").click()
+    page.click("button[name=step][value=review]")
     page.wait_for_load_state()
+    if bengali:
+        bengali_only(page)
+        shot(page, "journey-operator-review", "bn")
+    page.click("button[name=step][value=submit]")
+    page.wait_for_load_state()
+    if bengali:
+        bengali_only(page)   # the flash message and the application page
     return AIN.search(page.locator(".flash-success").inner_text()).group(0)
 
 
@@ -64,7 +78,7 @@ def open_task(page, ain):
 def back_to_english(sessions):
     """Pages of the shared sessions that a failure left in Bengali go back to English."""
     yield
-    for username in ("bdo.domkal", "otp:" + MOBILE):
+    for username in ("operator.csc-domkal", "bdo.domkal", "eo.domkal", "dm.murshidabad", "otp:" + MOBILE):
         page = sessions.page(username)
         set_language(page, "en")
         page.close()
@@ -72,7 +86,11 @@ def back_to_english(sessions):
 
 def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english):
     operator = browser_as("operator.csc-domkal")
-    ain = file_for_citizen(operator, tmp_path)
+    set_language(operator, "bn")
+    ain = file_for_citizen(operator, tmp_path, bengali=True)
+    operator.goto("/my/applications")
+    bengali_only(operator)
+    set_language(operator, "en")
 
     # the citizen logs in with the code printed on the server's output and finds the application
     citizen = browser_as("otp:" + MOBILE)
@@ -94,16 +112,28 @@ def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english)
     shot(citizen, "journey-citizen-finds", "bn")
 
     # BDO forwards to the EO; the EO reports with a file; the BDO sees it on the approval task
+    # (every officer's step is also walked on a Bengali page, checked for English)
     bdo = browser_as("bdo.domkal")
+    set_language(bdo, "bn")
+    bdo.goto("/officer/inbox")
+    bengali_only(bdo)
     open_task(bdo, ain)
+    bengali_only(bdo)
     decide(bdo, "forward_enquiry", **{"select_f-data-enquiry_officer": "eo.domkal"})
+    bengali_only(bdo)
+    set_language(bdo, "en")
     eo = browser_as("eo.domkal")
+    set_language(eo, "bn")
     open_task(eo, ain)
+    bengali_only(eo)
     report_file = tmp_path / "report.pdf"
     report_file.write_bytes(PDF)
     eo.set_input_files("#attachment", str(report_file))
     decide(eo, "submit_report", **{"f-data-report": REPORT, "select_f-data-recommendation": "recommend"})
     assert eo.locator(".flash-success").is_visible()
+    bengali_only(eo)
+    shot(eo, "journey-eo-reported", "bn")
+    set_language(eo, "en")
     open_task(bdo, ain)
     assert REPORT in bdo.locator("#eo-report").inner_text()
     assert bdo.locator("#eo-report-file").count() == 1
@@ -116,14 +146,16 @@ def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english)
     assert "সুপারিশ" in bdo.locator("#eo-report").inner_text()
     bengali_only(bdo)
     shot(bdo, "journey-approval-task", "bn")
-    set_language(bdo, "en")
     bdo.check("#action-approve")
     bdo.click("#decision-continue")
     bdo.wait_for_load_state()
     assert bdo.locator("#confirm-sign").is_visible()
-    shot(bdo, "journey-confirm", "en")
+    bengali_only(bdo)
+    shot(bdo, "journey-confirm", "bn")
     bdo.click("#confirm-sign")
     bdo.wait_for_load_state()
+    bengali_only(bdo)
+    set_language(bdo, "en")
     assert server.query("SELECT status FROM application WHERE ain = ?", ain) == [("DELIVERED",)]
 
     # the citizen downloads the certificate, on a Bengali page
@@ -137,11 +169,15 @@ def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english)
 
     # the DM revokes; the citizen is told and Track says revoked
     dm = browser_as("dm.murshidabad")
+    set_language(dm, "bn")
     dm.goto(f"/officer/certificates?uin={uin}")
+    bengali_only(dm)
     dm.fill("#reason", REASON)
-    dm.get_by_role("button", name="Revoke the certificate").click()
+    dm.locator("form:has(#reason) button[type=submit]").click()
     dm.wait_for_load_state()
     assert server.query("SELECT status FROM certificate WHERE uin = ?", uin) == [("REVOKED",)]
+    bengali_only(dm)
+    shot(dm, "journey-revoked-dm", "bn")
     sms = printed(server, f"[sms to +91{MOBILE}] আপনার")  # the applicant's language is Bengali
     assert uin in printed(server, f"[sms to +91{MOBILE}] আপনার সাধারণ বাসস্থান শংসাপত্র (শংসাপত্র নম্বর") and sms
     citizen.goto(f"/track?ain={ain}")
@@ -162,11 +198,14 @@ def test_the_journey_across_roles(browser_as, server, tmp_path, back_to_english)
     complaint_id = server.query("SELECT c.id FROM complaint c JOIN application a ON a.id = c.application_id "
                                 "WHERE a.ain = ?", second)[0][0]
     dm.goto("/officer/complaints")
+    bengali_only(dm)
     dm.fill(f"#answer-{complaint_id}", ANSWER)
     dm.click(f"#answer-submit-{complaint_id}")
     dm.wait_for_load_state()
     assert server.query("SELECT status FROM complaint WHERE id = ?", complaint_id) == [("CLOSED",)]
-    shot(dm, "journey-complaint-closed", "en")
+    bengali_only(dm)
+    shot(dm, "journey-complaint-closed", "bn")
+    set_language(dm, "en")
     citizen.goto(f"/applications/{second}")
     assert ANSWER in citizen.locator("#complaint-answer").inner_text()
     bengali_only(citizen)

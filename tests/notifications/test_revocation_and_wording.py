@@ -11,6 +11,8 @@ def test_revocation_notifies_the_applicant_and_track_says_revoked(app, api, clie
     approve(api, "residential_edistrict", ain)
     uin = api.get(f"/api/v1/applications/{ain}", user="operator.csc-domkal").get_json()["certificate"]["uin"]
     assert dispatch_due(app)["dead"] == 0
+    issued = api.get(f"/api/v1/track/{ain}").get_json()["certificate"]
+    assert issued["status"] == "VALID" and issued["revoked_at"] is None and "uin" not in issued
     r = api.post(f"/api/v1/certificates/{uin}/revoke", json={"reason": "Forged residence proof."},
                  user="dm.murshidabad")
     assert r.status_code == 200, r.get_json()
@@ -23,3 +25,12 @@ def test_revocation_notifies_the_applicant_and_track_says_revoked(app, api, clie
     assert "শংসাপত্র শংসাপত্র" not in delivered and uin in delivered
     page = client.get(f"/track?ain={ain}").get_data(as_text=True)
     assert "Certificate revoked" in page and 'id="track-revoked"' in page
+    # the API agrees with the page (anonymous: no UIN, which would lead to the applicant's name)
+    tracked = api.get(f"/api/v1/track/{ain}").get_json()
+    assert tracked["status"] == "DELIVERED"
+    assert tracked["certificate"] == {"status": "REVOKED", "issued_at": issued["issued_at"],
+                                      "revoked_at": tracked["certificate"]["revoked_at"]}
+    assert tracked["certificate"]["revoked_at"] >= issued["issued_at"]
+    detail = api.get(f"/api/v1/applications/{ain}", user="operator.csc-domkal").get_json()["certificate"]
+    assert (detail["uin"], detail["status"], detail["revoked_at"]) == (uin, "REVOKED",
+                                                                       tracked["certificate"]["revoked_at"])

@@ -37,12 +37,16 @@ def test_summary_by_service_block_and_officer_with_csv(app, api):
             "received": 3, "pending": 1, "delivered": 1, "rejected": 1, "overdue": 1}
         assert res["name"] == "Ordinary Residential Certificate"
         assert 0 < res["avg_days"] < 2
-        # steps done: rejected's verification (on time), approved's verification (late) and approval (on time)
-        assert res["on_time_pct"] == 66.7
+        # steps judged: rejected's verification (on time), approved's verification (late) and approval
+        # (on time), and the overdue application's verification, still open past due (late already):
+        # 2 of 4 — counting only the finished steps would say 66.7 beside an overdue application
+        assert res["on_time_pct"] == 50.0
         assert rows["income"]["received"] == 1 and rows["income"]["pending"] == 1 and rows["income"]["overdue"] == 0
 
         blocks = api.get("/api/v1/reports/summary?by=block", user="dm.murshidabad").get_json()["items"]
-        assert [(b["key"], b["name"], b["received"]) for b in blocks] == [("3101", "Domkal", 4)]
+        # a block without applications is shown with zeros, not left out
+        assert [(b["key"], b["name"], b["received"]) for b in blocks] == [("3101", "Domkal", 4), ("3102", "Jalangi", 0)]
+        assert blocks[1]["pending"] == blocks[1]["overdue"] == 0 and blocks[1]["on_time_pct"] is None
 
         officers = {i["key"]: i for i in api.get("/api/v1/reports/summary?by=officer",
                                                     user="dm.murshidabad").get_json()["items"]}
@@ -57,7 +61,7 @@ def test_summary_by_service_block_and_officer_with_csv(app, api):
         table = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
         assert list(table[0]) == ["key", "name", "received", "pending", "delivered", "rejected", "overdue",
                                   "avg_days", "on_time_pct"]
-        assert [(t["key"], t["received"]) for t in table] == [("131001", "4")]
+        assert [(t["key"], t["received"]) for t in table] == [("131002", "0"), ("131001", "4")]  # by name
 
         steps = api.get(f"/api/v1/reports/applications/{approved}/sla", user="bdo.domkal").get_json()["steps"]
         assert [(s["task"], s["late_seconds"], s["officer"]) for s in steps] == [
@@ -69,15 +73,15 @@ def test_jurisdiction_period_and_bad_input(app, api):
     _walk(app, api)
     with Clock(api, ist(2026, 1, 7, 10, 0)):
         other = api.get("/api/v1/reports/summary?by=district", user="dm.north24parganas").get_json()["items"]
-        assert other == []
+        assert [(o["key"], o["received"], o["on_time_pct"]) for o in other] == [("318", 0, None)]
         mine = api.get("/api/v1/reports/summary?by=district", user="dm.murshidabad").get_json()["items"]
         assert [(m["key"], m["received"]) for m in mine] == [("315", 4)]
         state = api.get("/api/v1/reports/summary?by=district", user="admin.state").get_json()["items"]
-        assert [(m["key"], m["received"]) for m in state] == [("315", 4)]
+        assert [(m["key"], m["received"]) for m in state] == [("315", 4), ("318", 0)]
         pradhan = api.get("/api/v1/reports/summary?by=service", user="pradhan.garaimari").get_json()["items"]
         assert pradhan == []
-        assert api.get("/api/v1/reports/summary?by=district&from=2026-01-06",
-                       user="dm.murshidabad").get_json()["items"] == []
+        later = api.get("/api/v1/reports/summary?by=district&from=2026-01-06", user="dm.murshidabad")
+        assert [(m["key"], m["received"]) for m in later.get_json()["items"]] == [("315", 0)]
         assert api.get("/api/v1/reports/summary?by=district&from=2026-01-05&to=2026-01-05",
                        user="dm.murshidabad").get_json()["items"][0]["received"] == 4
         r = api.get("/api/v1/reports/summary?by=planet", user="dm.murshidabad")

@@ -27,7 +27,7 @@ def test_citizen_logs_in_with_an_sms_code_and_applies(pages, app):
     ain = apply_via_pages(pages, "otp:citizen")
     html = text(client.get("/my/applications"))
     assert ain in html and "My applications" in html
-    assert "(WEB)" in text(client.get(f"/applications/{ain}"))
+    assert "(Online)" in text(client.get(f"/applications/{ain}"))  # the WEB channel, in words
 
 
 def test_dm_sees_escalations_with_lateness_and_takes_over(pages, api, app):

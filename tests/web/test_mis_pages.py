@@ -1,5 +1,8 @@
 """MIS dashboards count what the database holds, within the viewer's jurisdiction; CSV export."""
+import re
+
 from tests.helpers import act, submit_residential
+from tests.sla.sla_helpers import Clock, ist
 
 from .conftest import text
 
@@ -65,3 +68,29 @@ def test_a_malformed_date_is_named_beside_its_field(pages, api):
     html = text(r)
     assert r.status_code == 422 and 'id="from-error">must be a valid date' in html
     assert _figure(html, "received") == "1"  # the whole period is shown meanwhile
+
+
+def test_places_without_applications_are_shown_with_zeros(pages, api):
+    submit_residential(api)                       # Raipur GP, Domkal block
+    html = text(pages.get("/mis/?by=block", user="dm.murshidabad"))
+    jalangi = re.search(r'data-key="3102"><th scope="row">[^<]*</th>((?:<td>[^<]*</td>){6})', html)
+    assert jalangi, "a block with no applications must still be listed"
+    assert re.findall(r"<td>([^<]*)</td>", jalangi.group(1)) == ["0", "0", "0", "0", "0", "—"]
+    gps = text(pages.get("/mis/?by=gp", user="bdo.domkal"))
+    assert 'data-key="131001"' in gps and 'data-key="131002"' in gps
+
+
+def test_sla_on_time_counts_open_overdue_applications_as_late(pages, api):
+    """One application decided on time (two steps) and one still waiting past its due time: 2 of 3
+    steps on time — never "100 %" beside an overdue application."""
+    with Clock(api, ist(2026, 1, 5, 10, 0)) as clock:
+        done, waiting = submit_residential(api), submit_residential(api)
+        act(api, "bdo.domkal", done, "verify")
+        act(api, "bdo.domkal", done, "approve")
+        clock.to(ist(2026, 1, 6, 16, 0))         # the waiting one's verification is past its due time
+        html = text(pages.get("/mis/?by=block", user="dm.murshidabad"))
+        assert _figure(html, "overdue") == "1"
+        assert _figure(html, "on_time") == "66.7 %"
+        domkal = re.search(r'data-key="3101"><th scope="row">[^<]*</th>((?:<td>[^<]*</td>){6})', html)
+        assert re.findall(r"<td>([^<]*)</td>", domkal.group(1))[-1] == "66.7 %"
+        assert waiting in html                    # and it is on the overdue list
