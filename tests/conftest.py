@@ -6,29 +6,20 @@ schema is created once per run and every table is emptied after each test.
 import os
 
 import pytest
-from sqlalchemy import text
 
 from app import create_app
 from app.config import TestingConfig
 from app.extensions import db
+from tests import dbstate, fast_routes
+from tests.selection import _no_db_guard, pytest_collection_modifyitems  # noqa: F401  (which pass runs a test)
 
 DEMO_PASSWORD = "demo-pass-2026"
-_schema_ready = set()
 
-
-def _reset_schema(url: str) -> None:
-    """Drop and recreate all tables once per test run for a shared (PostgreSQL) database."""
-    if url in _schema_ready:
-        return
-    db.drop_all()
-    db.create_all()
-    _schema_ready.add(url)
-
-
-def _empty_tables() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+# PostgreSQL: a commit returns before its WAL reaches the disk (visibility, locking and ordering are
+# unchanged; only a crash of the PostgreSQL server could lose the last commits). Inherited by the
+# servers and workers the tests start. About 8 ms → 1 ms per commit on a shared disk.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
+fast_routes.install()
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +44,14 @@ def app_config(tmp_path, demo_signing_keys):
 
 @pytest.fixture
 def bare_app(app_config):
-    """An app with an empty schema and nothing deployed."""
+    """An app with an empty schema and nothing deployed (see tests/dbstate.py for how it is reset)."""
     app = create_app(app_config)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         if url.startswith("postgresql"):
-            _reset_schema(url)
+            dbstate.postgres_schema(url)
+        elif dbstate.is_memory(url):
+            dbstate.sqlite_empty_schema()
         else:
             db.create_all()
     # No app context stays pushed during the test: each request gets its own, as in production.
@@ -66,48 +59,25 @@ def bare_app(app_config):
     with app.app_context():
         db.session.remove()
         if url.startswith("postgresql"):
-            _empty_tables()
-        else:
+            dbstate.postgres_empty(url)
+        elif not dbstate.is_memory(url):   # an in-memory database goes with its connection
             db.drop_all()
         db.engine.dispose()
 
 
-#: Rows of every table after ``flask deploy`` + ``flask demo seed``, per model directories and
-#: database kind: deploying twelve services (build, lint, dry run) for every test is most of a
-#: test's cost, and the result is the same each time.
-_seeded_rows: dict = {}
-
-
-def _snapshot_key(app):
-    dirs = app.config["MODEL_DIRS"]
-    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns) for d in dirs.values() if d.is_dir() for p in d.rglob("*")
-                         if p.is_file()))
-    return (app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0], stamp)
-
-
-def _take_snapshot():
-    with db.engine.connect() as conn:
-        return [(table, [dict(r) for r in conn.execute(table.select()).mappings()])
-                for table in db.metadata.sorted_tables]
-
-
-def _restore_snapshot(rows) -> None:
-    with db.engine.begin() as conn:
-        for table, data in rows:
-            if data:
-                conn.execute(table.insert(), data)
-                if conn.dialect.name == "postgresql" and "id" in table.c:
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                                      f"(SELECT max(id) FROM \"{table.name}\"))"))
-
-
 @pytest.fixture
 def app(bare_app):
-    """The app with the catalogue loaded, every shipped model deployed and the demo data seeded."""
-    key = _snapshot_key(bare_app)
+    """The app with the catalogue loaded, every shipped model deployed and the demo data seeded:
+    done once per run (per model files) and copied in for each test; deploying twelve services
+    (build, lint, dry run) is otherwise most of a test's cost, and the result is the same each time."""
+    key = dbstate.seed_key(bare_app)
+    url = bare_app.config["SQLALCHEMY_DATABASE_URI"]
     with bare_app.app_context():
-        if key in _seeded_rows:
-            _restore_snapshot(_seeded_rows[key])
+        if dbstate.is_memory(url):
+            if dbstate.sqlite_load(key):
+                return bare_app
+        elif key in dbstate._seeded_rows:
+            dbstate.restore_rows(dbstate._seeded_rows[key])
             return bare_app
     runner = bare_app.test_cli_runner()
     result = runner.invoke(args=["deploy"])
@@ -115,7 +85,10 @@ def app(bare_app):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     with bare_app.app_context():
-        _seeded_rows[key] = _take_snapshot()
+        if dbstate.is_memory(url):
+            dbstate.sqlite_save(key)
+        else:
+            dbstate._seeded_rows[key] = dbstate.take_rows()
     return bare_app
 
 

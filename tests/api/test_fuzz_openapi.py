@@ -24,6 +24,8 @@ from tests.conftest import DEMO_PASSWORD
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+#: once per ``make test``, on PostgreSQL (the production database) when that pass runs
+pytestmark = pytest.mark.postgres_preferred
 
 #: Who calls an operation, by the first matching path prefix (the rest: a CSC operator).
 CALLERS = (("/inbox", "bdo.domkal"), ("/tasks", "bdo.domkal"), ("/reports", "dm.murshidabad"),
