@@ -1,8 +1,8 @@
 """Logging in with a password, the caller's logins (list, revoke, log out) and password changes."""
 from sqlalchemy import delete, select
 
-from .. import clock
-from ..errors import Invalid, NotFound, Unauthorized
+from .. import clock, policy
+from ..errors import Invalid, Unauthorized
 from ..extensions import db
 from ..models import ApiToken, User
 from ..policy.postings import current_postings, roles_of
@@ -46,8 +46,7 @@ def user_api(user: User) -> dict:
 
 def logins_of(user: User) -> list[ApiToken]:
     """The user's logins that have not reached their absolute end, newest first."""
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                          ApiToken.expires_at > clock.now())
+    return list(db.session.scalars(select(ApiToken).where(policy.own_logins(user), ApiToken.expires_at > clock.now())
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
@@ -58,11 +57,10 @@ def login_api(token: ApiToken, current_id: int | None) -> dict:
 
 
 def revoke_login(user: User, token_id: int) -> None:
-    """End one of the user's own logins. :raises NotFound: not theirs (or already ended)."""
-    ended = db.session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-                               .execution_options(synchronize_session=False)).rowcount
-    if not ended:
-        raise NotFound("You have no login with this id.")
+    """End one of the user's own logins (``user`` may be an actor). :raises NotFound: not theirs (or ended)."""
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    policy.check(user, "login.end", token)
+    db.session.delete(token)     # through the session: a refreshed last_used_at is not written back after it
 
 
 def end_other_logins(user: User, keep_id: int | None) -> int:

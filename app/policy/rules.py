@@ -10,8 +10,8 @@ from contextvars import ContextVar
 from sqlalchemy import false, or_
 
 from ..errors import Forbidden, NotFound
-from ..models import Webhook
-from . import delegations, jurisdiction, ownership, tasks
+from ..models import ApiToken, Webhook
+from . import complaints, delegations, jurisdiction, ownership, tasks
 from .roles import ADMIN, API_KEY, REVOKERS
 
 _decisions: ContextVar[list | None] = ContextVar("policy_decisions", default=None)
@@ -71,6 +71,8 @@ RULES = {
     "delegation.manage": (delegations.may_manage, "There is no such delegation.", NotFound),
     "webhook.manage": (lambda a, hook: bool(a.channel) and hook.user_id == a.id and hook.revoked_at is None,
                        "There is no such webhook.", NotFound),
+    "complaint.answer": (complaints.may_answer, "There is no such complaint that you may answer.", NotFound),
+    "login.end": (lambda a, token: token.user_id == a.id, "You have no login with this id.", NotFound),
     "certificate.revoke": (_may_revoke,
                            "Only the District Magistrate of the district where the applicant lives may revoke this certificate.", Forbidden),
 }
@@ -156,6 +158,18 @@ def visible_delegations(actor):
     """SQL on ``Delegation``: what ``check(actor, "delegation.manage", …)`` lets through."""
     record("delegation.list", actor is not None)
     return delegations.managed_filter(actor)
+
+
+def visible_complaints(actor):
+    """SQL on ``Complaint``: what ``check(actor, "complaint.answer", …)`` lets through."""
+    record("complaint.list", actor is not None)
+    return complaints.complaint_filter(actor)
+
+
+def own_logins(actor):
+    """SQL on ``ApiToken``: the actor's own logins (``login.end``); a user may pass for the actor."""
+    record("login.list", actor is not None)
+    return ApiToken.user_id == actor.id
 
 
 def own_webhooks(actor):
