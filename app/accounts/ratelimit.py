@@ -3,11 +3,11 @@
 ``limits``/Flask-Limiter offer memory, Redis or Memcached storage but no SQL one, and in-process
 memory would let each worker allow the limit again. Each hit is its own tiny transaction, committed
 at once (a failed login is rolled back with its request, its hit must not be), so call :func:`hit`
-before the request's own session touches the database.
+before the request's own session touches the database. Finished windows are deleted by the
+scheduler (:mod:`app.accounts.purge`).
 """
 from datetime import timedelta
 
-from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
@@ -41,7 +41,3 @@ def public_lookup(bucket: str, address: str | None, config) -> None:
     hit(bucket, address or "?", limit=config["PUBLIC_LOOKUPS_PER_MINUTE"], window_seconds=60,
         enabled=config.get("RATELIMIT_ENABLED", True))
 
-
-def purge_expired() -> int:
-    """Delete finished windows (run from the scheduler)."""
-    return db.session.execute(delete(RateLimitWindow).where(RateLimitWindow.expires_at < clock.now())).rowcount
