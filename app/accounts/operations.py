@@ -10,6 +10,7 @@ from .passwords import check_password, hash_password
 from .tokens import SessionPolicy, issue_token
 
 MIN_PASSWORD_CHARS = 10
+PASSWORD_TOO_SHORT = f"must be at least {MIN_PASSWORD_CHARS} characters"
 
 
 def normalise_username(raw) -> str:
@@ -71,18 +72,22 @@ def end_other_logins(user: User, keep_id: int | None) -> int:
     return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
 
 
-def change_password(user: User, current, new, *, keep_login_id: int | None) -> int:
+def change_password(user: User, current, new, *, keep_login_id: int | None, again=None) -> int:
     """Set a new password after proving the current one; every other login of the user ends.
 
-    :returns: how many other logins ended. :raises Invalid: wrong current password or a weak new one.
+    :param again: the new password typed a second time (the page's form); ``None`` when not asked.
+    :returns: how many other logins ended. :raises Invalid: wrong current password, a weak new one,
+        or a second typing that differs.
     """
     fields = {}
     if not isinstance(current, str) or not check_password(user.password_hash, current):
         fields["current_password"] = "is not your current password"
     if not isinstance(new, str) or len(new) < MIN_PASSWORD_CHARS:
-        fields["new_password"] = f"must be at least {MIN_PASSWORD_CHARS} characters"
+        fields["new_password"] = PASSWORD_TOO_SHORT
     elif isinstance(current, str) and new == current:
         fields["new_password"] = "must differ from the current password"
+    if again is not None and again != new:
+        fields["new_password_again"] = "does not match the new password"
     if fields:
         raise Invalid("The password was not changed.", fields=fields)
     user.password_hash = hash_password(new)

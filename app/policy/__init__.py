@@ -16,8 +16,8 @@ from .jurisdiction import application_offices, area_ids, in_jurisdiction, jurisd
 from .ownership import is_owner, own_documents, owned_filter
 from .postings import current_filter, current_postings, is_current, roles_of
 from .roles import (ADMINS, API_KEY, AUDITORS, CATALOGUE_EDITORS, COMPLAINT_READERS, HEATMAP_ROLES, MIS_PAGE_ROLES,
-                    MIS_ROLES, MODEL_READERS, MODELLERS, MOVERS, NO_INBOX_LANES, OFFICERS, PARTNERS, REFUNDERS,
-                    REVOKERS, SUBMITTERS, SUPERVISORS)
+                    MIS_ROLES, MODEL_READERS, MODELLERS, MOVERS, NO_INBOX_LANES, OFFICERS, PARTNERS, PASSWORD_HOLDERS,
+                    REFUNDERS, REVOKERS, SUBMITTERS, SUPERVISORS)
 from .rules import (RULES, check, decisions, has_role, inbox_items, may, own_logins, own_webhooks, record,
                     require_authenticated, require_role, start_recording, visible_applications, visible_complaints,
                     visible_delegations, visible_work_items)

@@ -48,3 +48,5 @@ REVOKERS = (DM,)
 
 #: Roles that come from postings; an account without any posting is a citizen.
 POSTED = (OPERATOR, *OFFICERS, ANALYST, ADMIN)
+#: Who logs in with a password and changes it on the account page (citizens log in by SMS code).
+PASSWORD_HOLDERS = POSTED

@@ -45,7 +45,7 @@ ROLE_SETS = {
     "admin": {"ADMIN"}, "analyst": {"ANALYST"}, "models": {"ANALYST", "ADMIN"}, "dm": {"DM"},
     "complaints": {"DM", "SDO"}, "mis": {"OPERATOR", *OFFICER_ROLES, "ADMIN", "ANALYST"},
     "mis+key": {"OPERATOR", *OFFICER_ROLES, "ADMIN", "ANALYST", "APIKEY"}, "auditors": {*OFFICER_ROLES, "ADMIN"},
-    "partners": {"APIKEY"},
+    "partners": {"APIKEY"}, "staff": {"OPERATOR", *OFFICER_ROLES, "ANALYST", "ADMIN"},
     "mis_pages": {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}, "heatmap": {"ANALYST", "BDO", "SDO", "DM"},
     "any": {"CITIZEN", "OPERATOR", *OFFICER_ROLES, "ANALYST", "ADMIN", "APIKEY", None},
 }
@@ -229,6 +229,9 @@ PAGES = {
                                            None, (None,), None),
     "studio.certificate_preview_files": ("POST", "/studio/residential_gp/certificate-preview", "analyst", None,
                                          (None,), {}),
+    "auth.password": ("GET", "/account/password", "staff", None, (None,), None),
+    "auth.change_password": ("POST", "/account/password", "staff", None, (None,),
+                             {**WRONG_PASSWORD, "new_password_again": "short"}),
     "district.answer_complaint": ("POST", "/officer/complaints/{complaint}/answer", "complaints", "complaint", APPS,
                                   ANSWER),
 }
