@@ -14,7 +14,7 @@ from ..audit.operations import record as audit
 from ..errors import Invalid
 from ..extensions import db
 from ..models import Delegation, Posting, User
-from ..policy.delegations import today
+from ..policy.delegations import IST, today  # noqa: F401 - IST kept importable here for earlier callers
 
 #: The roles whose queues may be delegated (kept as a name here for callers of the old constant).
 OFFICER_ROLES = policy.OFFICERS

@@ -249,7 +249,7 @@ PUBLIC = {
     "api.locations": ("GET", "/api/v1/locations"),
 }
 #: Routes the matrix leaves to their own tests, with the reason.
-ELSEWHERE = {"auth.logout": "ends the session the other rows use (tests/web/test_auth_pages.py)", "static": "files"}
+ELSEWHERE = {"auth.logout": "ends the session the other rows use (tests/accounts/test_sessions.py)", "static": "files"}
 #: Public, but answering 401 without a valid signature (tests/payments, tests/digilocker) or with
 #: nothing to add in the matrix (tests/observability, tests/certificates).
 ELSEWHERE.update({endpoint: "public by design (tests/policy/test_every_operation_asks.py PUBLIC_ROUTES)"
