@@ -35,6 +35,19 @@ def hit(bucket: str, subject: str, *, limit: int, window_seconds: int, enabled: 
                       retry_after=max(retry, 1))
 
 
+def hit_signed_in(bucket: str, subject: str, **limits) -> None:
+    """:func:`hit` in a request that has already read its caller's login (a signed-in page or token).
+
+    On SQLite that read began the request's transaction, which holds the database's write lock
+    (every transaction is ``BEGIN IMMEDIATE``): the counting connection would wait for it in vain and
+    fail after the busy timeout. The request has written nothing of its own yet (at most the login's
+    ``last_used_at``), so its transaction is committed first. PostgreSQL needs nothing.
+    """
+    if db.session.get_bind().dialect.name == "sqlite" and db.session().in_transaction():
+        db.session.commit()
+    hit(bucket, subject, **limits)
+
+
 def public_lookup(bucket: str, address: str | None, config) -> None:
     """Count one public lookup (track, certificate lookup, verify — page or API) of a client address:
     ``PUBLIC_LOOKUPS_PER_MINUTE`` per address per minute, generous because kiosks share one."""

@@ -106,8 +106,8 @@ def change_password():
     user = current_actor().user
     form = request.form
     try:
-        ratelimit.hit("password-user", str(user.id), limit=10, window_seconds=300,
-                      enabled=current_app.config.get("RATELIMIT_ENABLED", True))
+        ratelimit.hit_signed_in("password-user", str(user.id), limit=10, window_seconds=300,
+                                enabled=current_app.config.get("RATELIMIT_ENABLED", True))
         ended = accounts.change_password(user, form.get("current_password", ""), form.get("new_password", ""),
                                          again=form.get("new_password_again", ""),
                                          keep_login_id=g.get("page_login_id"))
