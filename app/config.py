@@ -83,6 +83,8 @@ class Config:
         #: Hours after login after which a session or token ends however active it is.
         self.SESSION_MAX_HOURS = {"staff": _int("PRAVAH_STAFF_SESSION_HOURS", 10),
                                   "citizen": _int("PRAVAH_CITIZEN_SESSION_HOURS", 24)}
+        #: Seconds between purges of ended logins and rate-limit windows (app/accounts/purge.py).
+        self.PURGE_SECONDS = _int("PRAVAH_PURGE_SECONDS", 600)
         #: Public lookups (track, certificate lookup, verify; pages and API) per client address per minute.
         self.PUBLIC_LOOKUPS_PER_MINUTE = _int("PRAVAH_PUBLIC_LOOKUPS_PER_MINUTE", 600)
         #: Documents one user may upload per day (IST calendar day).

@@ -32,6 +32,7 @@ JOBS: list[Job] = [
     Job("timer_sweep", "scheduler.sweep:sweep_job", seconds="TIMER_SWEEP_SECONDS"),
     Job("notification_dispatch", "app.notifications.dispatch:dispatch_job", seconds=5),
     Job("posting_handover", "app.inbox.transfers:handover_job", seconds=300),
+    Job("login_purge", "app.accounts.purge:purge_job", seconds="PURGE_SECONDS"),
 ]
 
 

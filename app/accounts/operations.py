@@ -1,8 +1,8 @@
 """Logging in with a password, the caller's logins (list, revoke, log out) and password changes."""
 from sqlalchemy import delete, select
 
-from .. import clock
-from ..errors import Invalid, NotFound, Unauthorized
+from .. import clock, policy
+from ..errors import Invalid, Unauthorized
 from ..extensions import db
 from ..models import ApiToken, User
 from ..policy.postings import current_postings, roles_of
@@ -10,6 +10,7 @@ from .passwords import check_password, hash_password
 from .tokens import SessionPolicy, issue_token
 
 MIN_PASSWORD_CHARS = 10
+PASSWORD_TOO_SHORT = f"must be at least {MIN_PASSWORD_CHARS} characters"
 
 
 def normalise_username(raw) -> str:
@@ -46,8 +47,7 @@ def user_api(user: User) -> dict:
 
 def logins_of(user: User) -> list[ApiToken]:
     """The user's logins that have not reached their absolute end, newest first."""
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                          ApiToken.expires_at > clock.now())
+    return list(db.session.scalars(select(ApiToken).where(policy.own_logins(user), ApiToken.expires_at > clock.now())
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
@@ -58,11 +58,10 @@ def login_api(token: ApiToken, current_id: int | None) -> dict:
 
 
 def revoke_login(user: User, token_id: int) -> None:
-    """End one of the user's own logins. :raises NotFound: not theirs (or already ended)."""
-    ended = db.session.execute(delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-                               .execution_options(synchronize_session=False)).rowcount
-    if not ended:
-        raise NotFound("You have no login with this id.")
+    """End one of the user's own logins (``user`` may be an actor). :raises NotFound: not theirs (or ended)."""
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    policy.check(user, "login.end", token)
+    db.session.delete(token)     # through the session: a refreshed last_used_at is not written back after it
 
 
 def end_other_logins(user: User, keep_id: int | None) -> int:
@@ -73,18 +72,22 @@ def end_other_logins(user: User, keep_id: int | None) -> int:
     return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
 
 
-def change_password(user: User, current, new, *, keep_login_id: int | None) -> int:
+def change_password(user: User, current, new, *, keep_login_id: int | None, again=None) -> int:
     """Set a new password after proving the current one; every other login of the user ends.
 
-    :returns: how many other logins ended. :raises Invalid: wrong current password or a weak new one.
+    :param again: the new password typed a second time (the page's form); ``None`` when not asked.
+    :returns: how many other logins ended. :raises Invalid: wrong current password, a weak new one,
+        or a second typing that differs.
     """
     fields = {}
     if not isinstance(current, str) or not check_password(user.password_hash, current):
         fields["current_password"] = "is not your current password"
     if not isinstance(new, str) or len(new) < MIN_PASSWORD_CHARS:
-        fields["new_password"] = f"must be at least {MIN_PASSWORD_CHARS} characters"
+        fields["new_password"] = PASSWORD_TOO_SHORT
     elif isinstance(current, str) and new == current:
         fields["new_password"] = "must differ from the current password"
+    if again is not None and again != new:
+        fields["new_password_again"] = "does not match the new password"
     if fields:
         raise Invalid("The password was not changed.", fields=fields)
     user.password_hash = hash_password(new)

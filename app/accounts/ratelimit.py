@@ -3,11 +3,11 @@
 ``limits``/Flask-Limiter offer memory, Redis or Memcached storage but no SQL one, and in-process
 memory would let each worker allow the limit again. Each hit is its own tiny transaction, committed
 at once (a failed login is rolled back with its request, its hit must not be), so call :func:`hit`
-before the request's own session touches the database.
+before the request's own session touches the database. Finished windows are deleted by the
+scheduler (:mod:`app.accounts.purge`).
 """
 from datetime import timedelta
 
-from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
@@ -35,13 +35,22 @@ def hit(bucket: str, subject: str, *, limit: int, window_seconds: int, enabled: 
                       retry_after=max(retry, 1))
 
 
+def hit_signed_in(bucket: str, subject: str, **limits) -> None:
+    """:func:`hit` in a request that has already read its caller's login (a signed-in page or token).
+
+    On SQLite that read began the request's transaction, which holds the database's write lock
+    (every transaction is ``BEGIN IMMEDIATE``): the counting connection would wait for it in vain and
+    fail after the busy timeout. The request has written nothing of its own yet (at most the login's
+    ``last_used_at``), so its transaction is committed first. PostgreSQL needs nothing.
+    """
+    if db.session.get_bind().dialect.name == "sqlite" and db.session().in_transaction():
+        db.session.commit()
+    hit(bucket, subject, **limits)
+
+
 def public_lookup(bucket: str, address: str | None, config) -> None:
     """Count one public lookup (track, certificate lookup, verify — page or API) of a client address:
     ``PUBLIC_LOOKUPS_PER_MINUTE`` per address per minute, generous because kiosks share one."""
     hit(bucket, address or "?", limit=config["PUBLIC_LOOKUPS_PER_MINUTE"], window_seconds=60,
         enabled=config.get("RATELIMIT_ENABLED", True))
 
-
-def purge_expired() -> int:
-    """Delete finished windows (run from the scheduler)."""
-    return db.session.execute(delete(RateLimitWindow).where(RateLimitWindow.expires_at < clock.now())).rowcount

@@ -63,8 +63,8 @@ def change_password():
     """Change the caller's password; every other login of theirs (pages and tokens) ends."""
     body = json_body()
     _only(body, {"current_password", "new_password"})
-    ratelimit.hit("password-user", str(current_actor().id), limit=10, window_seconds=300,
-                  enabled=current_app.config.get("RATELIMIT_ENABLED", True))
+    ratelimit.hit_signed_in("password-user", str(current_actor().id), limit=10, window_seconds=300,
+                            enabled=current_app.config.get("RATELIMIT_ENABLED", True))
     ended = accounts.change_password(current_actor().user, body.get("current_password"), body.get("new_password"),
                                      keep_login_id=current_login_id())
     return jsonify({"status": "changed", "other_logins_ended": ended})

@@ -1,6 +1,7 @@
 """Moving a running application to another version of its service (ANALYST, ADMIN)."""
 from flask import jsonify
 
+from .. import policy
 from ..errors import Invalid
 from ..processes import migration
 from . import api_bp
@@ -8,7 +9,7 @@ from .edge import access, current_actor, json_body, settings
 
 
 @api_bp.post("/applications/<ain>/migrate")
-@access(roles=migration.MOVER_ROLES)
+@access(roles=policy.MOVERS)
 def migrate(ain):
     body = json_body()
     unknown = set(body) - {"version", "dry_run"}

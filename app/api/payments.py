@@ -38,13 +38,13 @@ def payment_callback():
 
 
 @api_bp.get("/payments/refunds")
-@access(roles=("ADMIN",))
+@access(roles=policy.REFUNDERS)
 def refunds_due():
     rows = [payments.api(p) for p in payments.refunds_due(current_actor())]
     return jsonify({"items": rows, "page": 1, "per_page": max(len(rows), 1), "total": len(rows)})
 
 
 @api_bp.post("/payments/<int:payment_id>/refunded")
-@access(roles=("ADMIN",))
+@access(roles=policy.REFUNDERS)
 def mark_refunded(payment_id):
     return jsonify(payments.api(payments.mark_refunded(current_actor(), payment_id)))

@@ -49,7 +49,7 @@ def version_diff(service, number):
 
 
 @api_bp.get("/process-models/<service>/versions/<int:number>/bundle")
-@access(roles=("ANALYST", "ADMIN"))
+@access(roles=policy.MODEL_READERS)
 def version_bundle(service, number):
     files, version = studio.current_files(service, number)
     return send_file(io.BytesIO(bundle.to_zip(files)), mimetype="application/zip", as_attachment=True,
@@ -64,7 +64,7 @@ def create_service():
 
 
 @api_bp.patch("/services/<key>")
-@access(roles=("ADMIN", "ANALYST"))
+@access(roles=policy.CATALOGUE_EDITORS)
 def update_service(key):
     service = catalogue.update_service(current_actor(), key, json_body())
     return jsonify({**service.to_api(), "active": service.active})

@@ -6,33 +6,25 @@ the delegate sees that queue in their inbox and acts on it; every action records
 in the audit trail). Outside its days, or once withdrawn, it grants nothing.
 """
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Invalid
 from ..extensions import db
-from ..geography.offices import heads_office
 from ..models import Delegation, Posting, User
+from ..policy.delegations import IST, today  # noqa: F401 - IST kept importable here for earlier callers
 
-OFFICER_ROLES = ("PRADHAN", "BDO", "EO", "SDO", "DM")
+#: The roles whose queues may be delegated (kept as a name here for callers of the old constant).
+OFFICER_ROLES = policy.OFFICERS
 MAX_DAYS = 90
-IST = ZoneInfo("Asia/Kolkata")
 _FIELDS = {"to", "starts_on", "ends_on", "from", "role"}
 
 
-def today() -> date:
-    return clock.now().astimezone(IST).date()
-
-
 def active_for(user_id: int) -> list[Delegation]:
-    """Delegations the user works today (as the delegate)."""
-    day = today()
-    return list(db.session.scalars(select(Delegation).where(
-        Delegation.delegate_id == user_id, Delegation.revoked_at.is_(None),
-        Delegation.starts_on <= day, Delegation.ends_on >= day)))
+    """Delegations the user works today (as the delegate); see :mod:`app.policy.delegations`."""
+    return policy.delegations.active_for(user_id)
 
 
 def queue_pairs(user_id: int) -> list[tuple[int, str, str]]:
@@ -41,32 +33,13 @@ def queue_pairs(user_id: int) -> list[tuple[int, str, str]]:
 
 
 def acting_for(actor, office_id: int, role: str) -> str | None:
-    """The delegator the actor acts for on a task of (office, role) — None when it is their own queue.
-
-    A queue the actor holds by their own posting is never a delegated one (``on_behalf_map`` leaves
-    those out), so the delegations are not read for it.
-    """
-    if any(p.office_id == office_id and p.role == role for p in actor.postings):
-        return None
-    return on_behalf_map(actor).get((office_id, role))
+    """The delegator the actor acts for on a task of (office, role) — None when it is their own queue."""
+    return policy.acting_for(actor, office_id, role)
 
 
 def on_behalf_map(actor) -> dict:
-    """``{(office id, role): delegator username}`` for the queues the actor works for someone else today.
-
-    Asked once per actor object (an actor lives for one request, job item or command), so a task
-    action that checks access and then records the delegation reads the table once.
-    """
-    cached = getattr(actor, "_delegated_queues", None)
-    if cached is not None and cached[0] == today():
-        return cached[1]
-    own = {(p.office_id, p.role) for p in actor.postings}
-    found = {(o, r): who for o, r, who in queue_pairs(actor.id) if (o, r) not in own}
-    try:
-        actor._delegated_queues = (today(), found)
-    except AttributeError:
-        pass  # an actor that takes no attributes (frozen): ask again next time
-    return found
+    """``{(office id, role): delegator username}`` for the queues the actor works for someone else today."""
+    return policy.on_behalf_map(actor)
 
 
 def _district(office):
@@ -108,8 +81,8 @@ def create(actor, body: dict) -> Delegation:
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)
     posting = _posting(delegator, body.get("role"), errors)
-    if posting is not None and delegator.id != actor.id and not heads_office(actor.user, posting.office):
-        raise Forbidden("Only the officer or the head of their office may delegate their queue.")
+    if posting is not None:
+        policy.check(actor, "delegation.give", posting)
     if starts > ends:
         errors["ends_on"] = "must be on or after starts_on"
     elif ends - starts > timedelta(days=MAX_DAYS - 1):
@@ -131,7 +104,9 @@ def create(actor, body: dict) -> Delegation:
 
 
 def _posting(delegator: User, role, errors: dict) -> Posting | None:
-    postings = [p for p in delegator.postings if p.role in OFFICER_ROLES and (role is None or p.role == role)]
+    """The delegator's current officer posting (a lapsed one has no queue left to delegate)."""
+    postings = [p for p in policy.current_postings(delegator)
+                if p.role in policy.OFFICERS and (role is None or p.role == role)]
     if not postings:
         errors["from" if role is None else "role"] = "has no officer posting to delegate"
         return None
@@ -146,22 +121,23 @@ def _check_delegate(delegator: User, delegate: User, posting: Posting, errors: d
         errors["to"] = "must be another officer"
         return
     district = _district(posting.office)
-    if not any(p.role == posting.role and _district(p.office) == district for p in delegate.postings):
+    if not any(p.role == posting.role and _district(p.office) == district for p in policy.current_postings(delegate)):
         errors["to"] = f"must be a {posting.role} of the same district"
 
 
 def visible(actor) -> list[Delegation]:
-    """Delegations the actor gave, received, or created for their office, newest first."""
-    return list(db.session.scalars(select(Delegation).where(or_(
-        Delegation.delegator_id == actor.id, Delegation.delegate_id == actor.id,
-        Delegation.created_by_id == actor.id)).order_by(Delegation.id.desc())))
+    """Delegations the actor gave, received or created, and those of the offices they head, newest first."""
+    return list(db.session.scalars(select(Delegation).where(policy.visible_delegations(actor))
+                                   .order_by(Delegation.id.desc())))
 
 
 def revoke(actor, delegation_id: int) -> Delegation:
+    """Withdraw a delegation (its delegator, delegate or creator, or the head of its office).
+
+    :raises NotFound: no such delegation, or one the actor may not manage.
+    """
     row = db.session.get(Delegation, delegation_id) if 0 < delegation_id < 2**63 else None
-    if row is None or actor.id not in (row.delegator_id, row.created_by_id, row.delegate_id) \
-            and not heads_office(actor.user, row.office):
-        raise NotFound("There is no such delegation.")
+    policy.check(actor, "delegation.manage", row)
     if row.revoked_at is None:
         before = api(row)
         row.revoked_at = clock.now()

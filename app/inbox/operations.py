@@ -1,5 +1,5 @@
 """Officers' task operations. Each takes an explicit actor, flushes, never commits."""
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import clock, policy
@@ -18,15 +18,9 @@ _BODY = {"action", "remarks", "reason", "data", "fifo_override_reason"}
 
 
 def visible_filter(actor):
-    """Open items in an office where the actor currently holds the item's role, or in a queue delegated to them
-    today (with the tasks its delegator holds)."""
-    pairs = [and_(WorkItem.office_id == p.office_id, WorkItem.role == p.role,
-                  or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id))
-             for p in actor.postings]
-    pairs += [and_(WorkItem.office_id == d.office_id, WorkItem.role == d.role,
-                   or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id.in_((actor.id, d.delegator_id))))
-              for d in delegation.active_for(actor.id)]
-    return or_(*pairs) if pairs else false()
+    """Items in an office where the actor currently holds the item's role, or in a queue delegated to them
+    today (with the tasks its delegator holds): :func:`app.policy.inbox_items`."""
+    return policy.inbox_items(actor)
 
 
 def inbox(actor, page: int, per_page: int, escalated: bool = False, *, service: str | None = None,
@@ -76,9 +70,7 @@ def get_item(actor, item_id: int) -> WorkItem:
 
 
 def _may_act(actor, item: WorkItem | None) -> WorkItem:
-    if item is not None and delegation.acting_for(actor, item.office_id, item.role) is not None:
-        policy.record("task.act", True)       # a queue delegated to the actor for today
-        return item
+    """Own queue, a queue delegated for today, or an escalation: ``task.act`` (:mod:`app.policy`)."""
     policy.check(actor, "task.act", item, missing="There is no such task.")
     return item
 

@@ -1,12 +1,12 @@
 """Complaints on rejected applications (SoP §8.7): filed by the applicant side, read by DM/SDO offices."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..inputs import check_text
-from ..models import Complaint, Office
+from ..models import Complaint
 from .records import find_by_ain
 
 
@@ -43,25 +43,10 @@ def file_complaint(actor, ain: str, payload: dict) -> Complaint:
     return complaint
 
 
-def _area_conditions(actor) -> list:
-    """Complaints of the districts of the actor's DM postings and subdivisions of their SDO postings."""
-    areas = {role: db.session.scalars(select(Office.location_id).where(Office.id.in_(actor.office_ids(role)))).all()
-             for role in policy.COMPLAINT_READERS}
-    conditions = []
-    if areas["DM"]:
-        conditions.append(Complaint.district_id.in_(areas["DM"]))
-    if areas["SDO"]:
-        conditions.append(Complaint.subdivision_id.in_(areas["SDO"]))
-    return conditions
-
-
 def list_complaints(actor, page: int, per_page: int) -> tuple[list[Complaint], int]:
     """Complaints from the districts of the actor's DM postings and the subdivisions of their SDO postings."""
     policy.require_role(actor, policy.COMPLAINT_READERS)
-    conditions = _area_conditions(actor)
-    if not conditions:
-        return [], 0
-    query = select(Complaint).where(or_(*conditions)).order_by(Complaint.filed_at.desc(), Complaint.id.desc())
+    query = select(Complaint).where(policy.visible_complaints(actor)).order_by(Complaint.filed_at.desc(), Complaint.id.desc())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return db.session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all(), total
 
@@ -79,9 +64,8 @@ def answer_complaint(actor, complaint_id: int, payload: dict) -> Complaint:
     text = payload.get("answer")
     if not isinstance(text, str) or not 10 <= len(text.strip()) <= 4000:
         raise Invalid("Write the answer in 10 to 4000 characters.", fields={"answer": "is required (10–4000 characters)"})
-    complaint = db.session.get(Complaint, complaint_id)
-    if complaint is None or complaint.id not in _visible_ids(actor, complaint):
-        raise NotFound("There is no such complaint that you may answer.")
+    complaint = db.session.get(Complaint, complaint_id) if 0 < complaint_id < 2**63 else None
+    policy.check(actor, "complaint.answer", complaint)
     if complaint.status != "OPEN":
         raise Conflict("This complaint has already been answered and closed.", code="complaint_closed")
     complaint.answer, complaint.answered_by_id, complaint.answered_at = text.strip(), actor.id, clock.now()
@@ -90,14 +74,6 @@ def answer_complaint(actor, complaint_id: int, payload: dict) -> Complaint:
     audit("complaint_answered", "application", complaint.application.ain, actor=actor, role=actor.primary_role,
           stage=complaint.application.stage, remarks=complaint.answer, data={"complaint_id": complaint.id})
     return complaint
-
-
-def _visible_ids(actor, complaint: Complaint) -> set[int]:
-    """``{complaint.id}`` when the complaint lies in the actor's DM district or SDO subdivision."""
-    conditions = _area_conditions(actor)
-    if not conditions:
-        return set()
-    return set(db.session.scalars(select(Complaint.id).where(Complaint.id == complaint.id, or_(*conditions))))
 
 
 def complaints_of(application) -> list[Complaint]:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, policy
 from ..audit.operations import record as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..models import Payment, WorkItem
 from ..processes import runner
@@ -114,14 +114,14 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
 
 
 def refunds_due(actor) -> list[Payment]:
-    if not actor.has_role("ADMIN"):
-        raise Forbidden("Only an administrator handles refunds.")
+    """Paid fees of rejected applications waiting to be refunded. :raises Forbidden: not an administrator."""
+    policy.require_role(actor, policy.REFUNDERS, "Only an administrator handles refunds.")
     return list(db.session.scalars(select(Payment).where(Payment.status == "refund_due").order_by(Payment.id)))
 
 
 def mark_refunded(actor, payment_id: int) -> Payment:
-    if not actor.has_role("ADMIN"):
-        raise Forbidden("Only an administrator handles refunds.")
+    """Record that a due refund was paid out. :raises Forbidden: not an administrator."""
+    policy.require_role(actor, policy.REFUNDERS, "Only an administrator handles refunds.")
     payment = db.session.get(Payment, payment_id) if 0 < payment_id < 2**63 else None
     if payment is None:
         raise NotFound("There is no such payment.")

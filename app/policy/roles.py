@@ -6,6 +6,8 @@ ANALYST = "ANALYST"
 ADMIN = "ADMIN"
 DM = "DM"
 SDO = "SDO"
+#: A pseudo-role a route may list: a partner's API key (its user has no posting of its own).
+API_KEY = "APIKEY"
 
 #: Officers who work task inboxes; each also sees every application of the area their office serves.
 OFFICERS = ("PRADHAN", "BDO", "EO", "SDO", "DM")
@@ -30,12 +32,21 @@ MODEL_READERS = (ANALYST, ADMIN)
 CATALOGUE_EDITORS = (ADMIN, ANALYST)
 #: Who administers the notification outbox.
 ADMINS = (ADMIN,)
+#: Who reads an application's audit trail: its officers (jurisdiction), and administrators everywhere.
+AUDITORS = (*OFFICERS, ADMIN)
+#: Who moves running applications to another version of their service.
+MOVERS = (ANALYST, ADMIN)
+#: Who handles refunds of fees paid for rejected applications.
+REFUNDERS = (ADMIN,)
+#: Who registers webhooks: partner systems, through their API key (:data:`API_KEY`).
+PARTNERS = (API_KEY,)
+#: BPMN lanes with no office inbox: the applicant's own page (CITIZEN); operators file applications
+#: but have no task queue (OPERATOR).
+NO_INBOX_LANES = (CITIZEN, OPERATOR)
 #: Who revokes certificates (the DM of the applicant's district).
 REVOKERS = (DM,)
-#: Who reads an application's audit trail: officers of its offices (within their area) and administrators.
-AUDITORS = (*OFFICERS, ADMIN)
-#: A pseudo-role a route may list: a partner's API key (its user has no posting of its own).
-API_KEY = "APIKEY"
 
 #: Roles that come from postings; an account without any posting is a citizen.
 POSTED = (OPERATOR, *OFFICERS, ANALYST, ADMIN)
+#: Who logs in with a password and changes it on the account page (citizens log in by SMS code).
+PASSWORD_HOLDERS = POSTED

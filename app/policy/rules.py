@@ -7,10 +7,11 @@ the current context, so tests can tell that a route or operation asked (:func:`d
 """
 from contextvars import ContextVar
 
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 
 from ..errors import Forbidden, NotFound
-from . import jurisdiction, ownership, tasks
+from ..models import ApiToken, Webhook
+from . import complaints, delegations, jurisdiction, ownership, tasks
 from .roles import ADMIN, API_KEY, REVOKERS
 
 _decisions: ContextVar[list | None] = ContextVar("policy_decisions", default=None)
@@ -37,6 +38,11 @@ def _may_view_application(actor, application) -> bool:
     return ownership.is_owner(actor, application) or jurisdiction.in_jurisdiction(actor, application)
 
 
+def _may_act(actor, item) -> bool:
+    return tasks.holds_queue(actor, item) or delegations.works_delegated_queue(actor, item) \
+        or tasks.holds_escalation(actor, item)
+
+
 def _may_revoke(actor, certificate) -> bool:
     district = certificate.application.location.ancestor_at("DISTRICT")
     return district is not None and any(
@@ -52,8 +58,7 @@ RULES = {
     "application.add_document": (lambda a, app: ownership.is_owner(a, app) or tasks.is_acting_officer(a, app),
                                  "Only the applicant, the submitter or the officer now acting on it may add "
                                  "documents.", Forbidden),
-    "task.act": (lambda a, item: tasks.holds_queue(a, item) or tasks.holds_escalation(a, item),
-                 "This task is not in your jurisdiction or role.", Forbidden),
+    "task.act": (_may_act, "This task is not in your jurisdiction or role.", Forbidden),
     "task.reassign": (lambda a, item: (item.office is not None and tasks.heads_office(a, item.office))
                       or tasks.holds_escalation(a, item),
                       "Only the head of this task's office, or an officer it was escalated to, may reassign it.",
@@ -61,6 +66,13 @@ RULES = {
     "task.escalated": (tasks.holds_escalation, "This task has not been escalated to you.", Forbidden),
     "application.audit": (lambda a, app: a.has_role(ADMIN) or jurisdiction.in_jurisdiction(a, app),
                           "There is no such application that you may see.", NotFound),
+    "delegation.give": (delegations.may_give,
+                        "Only the officer or the head of their office may delegate their queue.", Forbidden),
+    "delegation.manage": (delegations.may_manage, "There is no such delegation.", NotFound),
+    "webhook.manage": (lambda a, hook: bool(a.channel) and hook.user_id == a.id and hook.revoked_at is None,
+                       "There is no such webhook.", NotFound),
+    "complaint.answer": (complaints.may_answer, "There is no such complaint that you may answer.", NotFound),
+    "login.end": (lambda a, token: token.user_id == a.id, "You have no login with this id.", NotFound),
     "certificate.revoke": (_may_revoke,
                            "Only the District Magistrate of the district where the applicant lives may revoke this certificate.", Forbidden),
 }
@@ -122,8 +134,6 @@ def require_authenticated(actor) -> None:
         raise Forbidden("Log in first.")
 
 
-
-
 def visible_applications(actor):
     """SQL on ``Application``: what ``check(actor, "application.view", …)`` lets through, for lists."""
     record("application.list", actor is not None)
@@ -131,6 +141,38 @@ def visible_applications(actor):
 
 
 def visible_work_items(actor):
-    """SQL on ``WorkItem``: the queues ``check(actor, "task.act", …)`` lets through (escalations aside)."""
+    """SQL on ``WorkItem``: the queues ``check(actor, "task.act", …)`` lets through (escalations aside):
+    the actor's own and those delegated to them today."""
     record("task.list", actor is not None)
-    return tasks.queue_filter(actor)
+    return or_(tasks.queue_filter(actor), delegations.delegated_queue_filter(actor))
+
+
+def inbox_items(actor):
+    """SQL on ``WorkItem``: what the actor's inbox lists (:func:`visible_work_items` less the items a
+    colleague holds; a delegator's held items stay in their delegate's inbox)."""
+    record("task.list", actor is not None)
+    return delegations.inbox_filter(actor)
+
+
+def visible_delegations(actor):
+    """SQL on ``Delegation``: what ``check(actor, "delegation.manage", …)`` lets through."""
+    record("delegation.list", actor is not None)
+    return delegations.managed_filter(actor)
+
+
+def visible_complaints(actor):
+    """SQL on ``Complaint``: what ``check(actor, "complaint.answer", …)`` lets through."""
+    record("complaint.list", actor is not None)
+    return complaints.complaint_filter(actor)
+
+
+def own_logins(actor):
+    """SQL on ``ApiToken``: the actor's own logins (``login.end``); a user may pass for the actor."""
+    record("login.list", actor is not None)
+    return ApiToken.user_id == actor.id
+
+
+def own_webhooks(actor):
+    """SQL on ``Webhook``: a partner's live webhooks (``webhook.manage``)."""
+    record("webhook.list", bool(actor is not None and actor.channel))
+    return (Webhook.user_id == actor.id) & Webhook.revoked_at.is_(None) if actor.channel else false()

@@ -19,13 +19,12 @@ from .. import engine
 from ..extensions import db
 from ..geography.offices import levels_of, roles_at
 from ..models import Location, Service
+from ..policy.roles import CITIZEN, NO_INBOX_LANES, OPERATOR
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 #: The routing decision and its output (``assign_processing_office`` reads it).
 ROUTING_DECISION, ROUTING_OUTPUT = "processing_office_level", "office_level"
-#: Lanes with no office inbox: the applicant's own page, and operators (no task queue).
-CITIZEN, OPERATOR = "CITIZEN", "OPERATOR"
 #: The levels an application's location can have (intake accepts GP and ward addresses).
 APPLICANT_LEVELS = ("GP", "WARD")
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -72,7 +71,7 @@ def _unguarded_issue(file, process, lanes) -> list[dict]:
         boundaries.setdefault(event.get("attachedToRef"), []).append(event.get("id"))
 
     def officer_task(el) -> bool:
-        return el.tag == f"{{{BPMN}}}userTask" and lanes.get(el.get("id"), CITIZEN) not in (CITIZEN, OPERATOR)
+        return el.tag == f"{{{BPMN}}}userTask" and lanes.get(el.get("id"), CITIZEN) not in NO_INBOX_LANES
 
     queue = deque(el.get("id") for el in process.iter(f"{{{BPMN}}}startEvent"))
     seen, out = set(queue), []
@@ -127,7 +126,7 @@ def stranded_tasks(service_key: str, task_meta: dict, dmn: dict[str, bytes], bpm
             routes[location_level] = (outputs or {}).get(ROUTING_OUTPUT)
     for task_id, meta in sorted(task_meta.items()):
         lane = meta.get("lane") or CITIZEN
-        if meta.get("kind") != "user" or lane in (CITIZEN, OPERATOR):
+        if meta.get("kind") != "user" or lane in NO_INBOX_LANES:
             continue
         fixed = (meta.get("properties") or {}).get("office_level")
         for location_level, routed in routes.items():

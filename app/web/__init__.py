@@ -108,4 +108,6 @@ def _navigation() -> dict:
             links.append(("mis.dashboard", gettext("Dashboard")))
         if roles & set(policy.MODELLERS):
             links.append(("studio.index", gettext("Process studio")))
+        if roles & set(policy.PASSWORD_HOLDERS):
+            links.append(("auth.password", gettext("Password")))
     return {"nav_links": links}

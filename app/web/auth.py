@@ -2,7 +2,7 @@
 language switch."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,9 +10,9 @@ from .. import policy
 from ..accounts import ratelimit
 from ..accounts import operations as accounts
 from ..accounts.tokens import SessionPolicy, issue_token
-from ..errors import TooMany
-from .access import AUTHENTICATED, PUBLIC, end_page_session, page_access
-from .i18n import LANGUAGES
+from ..errors import Invalid, TooMany
+from .access import AUTHENTICATED, PUBLIC, current_actor, end_page_session, page_access
+from .i18n import LANGUAGES, field_message
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -82,6 +82,42 @@ def logout():
         session["lang"] = lang
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
+
+
+def _password_page(errors: dict, status: int = 200, error: str | None = None):
+    fields = [("current_password", _("Current password"), "current-password"),
+              ("new_password", _("New password"), "new-password"),
+              ("new_password_again", _("New password again"), "new-password")]
+    summary = [(name, f"{label}: {field_message(errors[name])}") for name, label, _auto in fields if name in errors]
+    return render_template("auth/password.html", fields=fields, errors=errors, summary=summary, error=error), status
+
+
+@auth_bp.get("/account/password")
+@page_access(roles=policy.PASSWORD_HOLDERS)
+def password():
+    """The account page: change one's password (current once, new twice)."""
+    return _password_page({})
+
+
+@auth_bp.post("/account/password")
+@page_access(roles=policy.PASSWORD_HOLDERS)
+def change_password():
+    """Same rule as ``POST /api/v1/auth/password``; every other session and token of the user ends."""
+    user = current_actor().user
+    form = request.form
+    try:
+        ratelimit.hit_signed_in("password-user", str(user.id), limit=10, window_seconds=300,
+                                enabled=current_app.config.get("RATELIMIT_ENABLED", True))
+        ended = accounts.change_password(user, form.get("current_password", ""), form.get("new_password", ""),
+                                         again=form.get("new_password_again", ""),
+                                         keep_login_id=g.get("page_login_id"))
+    except TooMany:
+        return _password_page({}, 429, _("Too many attempts. Please wait a few minutes."))
+    except Invalid as exc:
+        return _password_page(exc.fields, 422)
+    flash(_("Your password was changed. Your other sessions and tokens have ended.") if ended
+          else _("Your password was changed."), "success")
+    return redirect(home_for(user))
 
 
 @auth_bp.post("/language")

@@ -6,6 +6,8 @@ from flask import current_app, request, session
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
+from ..accounts.operations import MIN_PASSWORD_CHARS, PASSWORD_TOO_SHORT
+
 LANGUAGES = ("en", "bn")
 _BN_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 #: Dates on pages are shown in Indian Standard Time.
@@ -113,6 +115,10 @@ def field_message(message: str) -> str:
             _("PDFs with JavaScript, launch actions or attached files are not accepted"),
         "cannot be read as PDF": _("this PDF cannot be read; save or print it again as PDF"),
         "daily upload limit reached": _("you have reached today's upload limit; please try again tomorrow"),
+        "is not your current password": _("is not your current password"),
+        PASSWORD_TOO_SHORT: _("must be at least %(n)s characters", n=digits(MIN_PASSWORD_CHARS)),
+        "must differ from the current password": _("must differ from the current password"),
+        "does not match the new password": _("does not match the new password"),
     }
     if message in fixed:
         return fixed[message]

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from .. import clock
-from ..errors import Forbidden, Invalid, NotFound
+from .. import clock, policy
+from ..errors import Invalid
 from ..extensions import db
 from ..models import Webhook
 from ..notifications.outbox import enqueue
@@ -18,8 +18,7 @@ EVENT = "status_changed"
 
 
 def _partner(actor):
-    if not getattr(actor, "channel", None):
-        raise Forbidden("Only partner systems (API keys) register webhooks.")
+    policy.require_role(actor, policy.PARTNERS, "Only partner systems (API keys) register webhooks.")
     return actor.user
 
 
@@ -51,16 +50,16 @@ def register(actor, body: dict, *, allow_http: bool = False) -> tuple[Webhook, s
 
 
 def mine(actor) -> list[Webhook]:
-    partner = _partner(actor)
-    return list(db.session.scalars(select(Webhook).where(Webhook.user_id == partner.id, Webhook.revoked_at.is_(None))
-                                   .order_by(Webhook.id)))
+    """The calling partner's live webhooks."""
+    _partner(actor)
+    return list(db.session.scalars(select(Webhook).where(policy.own_webhooks(actor)).order_by(Webhook.id)))
 
 
 def revoke(actor, webhook_id: int) -> None:
-    partner = _partner(actor)
+    """:raises NotFound: no such live webhook of the calling partner."""
+    _partner(actor)
     hook = db.session.get(Webhook, webhook_id) if 0 < webhook_id < 2**63 else None
-    if hook is None or hook.user_id != partner.id or hook.revoked_at is not None:
-        raise NotFound("There is no such webhook.")
+    policy.check(actor, "webhook.manage", hook)
     hook.revoked_at = clock.now()
 
 

@@ -1,6 +1,8 @@
 """Rate limits count the same user and the same client however they are spelt or proxied."""
+import time
 from datetime import datetime, timezone
 
+import pytest
 import time_machine
 
 from app import create_app
@@ -80,3 +82,35 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(app_config):
     codes = [client.get("/api/v1/track/HHA012-2026-0000042-7", headers={"X-Forwarded-For": f"203.0.113.{n}"})
              .status_code for n in range(2)]
     assert codes == [404, 429]  # a client cannot pick a fresh address per request
+
+
+@pytest.mark.sqlite_only
+def test_password_changes_are_counted_on_a_sqlite_file_without_waiting_for_the_requests_own_lock(tmp_path, app_config):
+    """A signed-in request's first read holds SQLite's write lock (BEGIN IMMEDIATE); counting the
+    attempt on another connection used to wait 30 s for it and answer 503. Page and API, 11 tries."""
+    from app.accounts.passwords import hash_password
+    from app.extensions import db
+    from app.models import Office, Posting, User
+    app_config.use_database(f"sqlite:///{tmp_path / 'file.db'}")
+    app = limited(create_app(app_config))
+    with app.app_context():
+        db.create_all()
+        office = Office(code="BDO-X", name="Office of the BDO", level="BLOCK")
+        user = User(username="bdo.file", name="BDO", password_hash=hash_password("old-password-1"), language="en")
+        db.session.add_all([office, user])
+        db.session.flush()
+        db.session.add(Posting(user_id=user.id, role="BDO", office_id=office.id))
+        db.session.commit()
+    api, browser = app.test_client(), app.test_client()
+    token = api.post("/api/v1/auth/token", json={"username": "bdo.file", "password": "old-password-1"}).get_json()["token"]
+    assert browser.post("/login", data={"username": "bdo.file", "password": "old-password-1"}).status_code == 302
+    wrong = {"current_password": "not-it", "new_password": "a-new-password-2026"}
+    started = time.monotonic()
+    codes = [api.post("/api/v1/auth/password", json=wrong, headers={"Authorization": f"Bearer {token}"}).status_code
+             for _ in range(5)]
+    codes += [browser.post("/account/password", data={**wrong, "new_password_again": wrong["new_password"]}).status_code
+              for _ in range(6)]
+    assert codes == [422] * 10 + [429] and time.monotonic() - started < 20
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

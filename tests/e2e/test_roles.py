@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import PDF, RESIDENTIAL_FORM
 
-from .conftest import SLA_DAY_SECONDS, decide, set_language, shot
+from .conftest import PASSWORD, SLA_DAY_SECONDS, decide, set_language, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 AIN = re.compile(r"[A-Z]{3}\d{3}-\d{4}-\d{7}-[0-9A-Z]")
@@ -317,3 +317,35 @@ def test_kiosk_sized_screen(browser_as):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 480, f"the form scrolls sideways on a kiosk screen ({width}px)"
     shot(page, "apply-kiosk", "en")
+
+
+def test_an_officer_changes_the_password_on_the_account_page(browser_as, sessions):
+    """bdo.jalangi (no other browser test uses this account): each wrong field is named, then the change
+    is made and the old password no longer logs in."""
+    sessions.guard.expect_status(422)       # the form with field errors
+    sessions.guard.expect_status(401)       # the old password refused at the end
+    page = browser_as("bdo.jalangi")
+    page.goto("/")
+    page.get_by_role("link", name="Password").click()
+    page.locator("#current_password").fill("not-my-password")
+    page.locator("#new_password").fill("short")
+    page.locator("#new_password_again").fill("different")
+    page.get_by_role("button", name="Change password").click()
+    summary = page.locator("#error-summary")
+    for message in ("is not your current password", "must be at least 10 characters",
+                    "does not match the new password"):
+        assert message in summary.inner_text(), message
+    assert page.locator("#new_password").get_attribute("aria-invalid") == "true"
+    page.locator("#current_password").fill(PASSWORD)
+    page.locator("#new_password").fill("bdo-jalangi-new-2026")
+    page.locator("#new_password_again").fill("bdo-jalangi-new-2026")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state()
+    assert "Your password was changed." in page.locator(".flash-success").inner_text()
+    assert "/officer/inbox" in page.url
+    other = browser_as(None)
+    other.goto("/login")
+    other.get_by_label("Username").fill("bdo.jalangi")
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    assert "/login" in other.url

@@ -15,18 +15,6 @@ NOT_OPERATIONS = ("policy/", "api/", "web/", "studio/views.py")
 NO_DECISION = {
     "sla.escalations.escalation_api": "formats an item already checked by task.act or task.escalated",
 }
-#: Merged from issue 16 (delegation, payments, migration, webhooks) while app/policy was being built:
-#: they still decide on their own and must move into app/policy. The list only shrinks.
-NOT_YET_ON_POLICY = {
-    "inbox.delegation.acting_for", "inbox.delegation.create", "inbox.delegation.on_behalf_map",
-    "inbox.delegation.revoke", "inbox.delegation.visible", "inbox.operations.visible_filter",
-    "payments.operations.mark_refunded", "payments.operations.refunds_due", "processes.migration.migrate",
-    "processes.migration.plan", "processes.migration.require_mover", "webhooks.operations.mine",
-    "webhooks.operations.register", "webhooks.operations.revoke",
-}
-ROLE_SETS_NOT_YET_ON_POLICY = {"api/audit.py", "api/process_models.py", "inbox/delegation.py",
-                               "processes/migration.py", "processes/work_lands.py"}
-
 #: The only routes anyone may call without logging in. Adding one is a decision: write it here.
 PUBLIC_ROUTES = {
     "public.home", "public.track", "public.verify_form", "public.verify_upload", "public.verify",
@@ -83,8 +71,7 @@ def test_every_operation_taking_an_actor_asks_the_policy():
         asking |= more
         changed = bool(more)
     silent = sorted(name for name, (_calls, takes_actor, public) in functions.items()
-                    if takes_actor and public and name not in asking and name not in NO_DECISION
-                    and name not in NOT_YET_ON_POLICY)
+                    if takes_actor and public and name not in asking and name not in NO_DECISION)
     assert not silent, "operations that take an actor but never ask app.policy: " + ", ".join(silent)
     assert sum(1 for _c, takes_actor, _p in functions.values() if takes_actor) > 25, \
         "the walk found too few operations; did the layout change?"
@@ -105,7 +92,7 @@ def test_no_role_set_is_defined_outside_the_policy():
     offenders = []
     for path in sorted(APP.rglob("*.py")):
         rel = path.relative_to(APP).as_posix()
-        if rel.startswith("policy/") or rel in NOT_ACCESS_ROLE_SETS or rel in ROLE_SETS_NOT_YET_ON_POLICY:
+        if rel.startswith("policy/") or rel in NOT_ACCESS_ROLE_SETS:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, (ast.Tuple, ast.Set, ast.List)) and len(node.elts) >= 2 and all(

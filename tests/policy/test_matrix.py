@@ -10,20 +10,14 @@ Outcomes: ``ALLOW`` (the access check passed: any status but 401/403/404 and bel
 sent to the login), ``LOGIN`` (a page sends an anonymous visitor to log in), or an exact status.
 Every allowed or object-refused request to a protected route must have asked the policy.
 """
-import io
-
 from sqlalchemy import select
 
 from app import policy
-from app.accounts.tokens import create_api_key
+from app.accounts.actor import Actor
 from app.extensions import db
-from app.models import Notification, User
-from tests.helpers import PDF, residential_payload, task_for
-from tests.services.samples import payload
 
-from .conftest import CITIZEN_A, CITIZEN_B, add_officer, citizen_pages, citizen_token, officer_pages
+from .matrix_world import ALLOW, LOGIN, OWNER, SPARE_LOGIN_OF, api_call, build_world, outcome, page_clients, path, user_named
 
-ALLOW, LOGIN = "allow", "login"
 
 #: actor → the role their posting gives (None: an officer whose only posting ended yesterday).
 ACTORS = {
@@ -37,8 +31,7 @@ ACTORS = {
 #: Officers whose area covers Raipur GP (Domkal block, Domkal subdivision, Murshidabad district).
 RAIPUR_OFFICERS = {"pradhan.raipur", "bdo.domkal", "eo.domkal", "sdo.domkal", "dm.murshidabad"}
 
-#: The objects: who filed them, who may see them, who works their open task.
-OWNER = {"gp": "citizen.a", "csc": "operator.csc-domkal", "key": "key.bsk", "done": "citizen.a"}
+#: The objects (filed by ``OWNER``): who may see them, who works their open task.
 VIEWERS = {kind: RAIPUR_OFFICERS | {owner} for kind, owner in OWNER.items()}
 QUEUE = {"gp": "pradhan.raipur", "csc": "bdo.domkal"}          # also the head of the task's office
 #: MIS counting area (counts, no personal data): Raipur GP is also its operator's area; CSC operators
@@ -51,7 +44,9 @@ ROLE_SETS = {
     "officers": OFFICER_ROLES, "submitters": {"OPERATOR", "CITIZEN"}, "submitters+key": {"OPERATOR", "CITIZEN", "APIKEY"},
     "admin": {"ADMIN"}, "analyst": {"ANALYST"}, "models": {"ANALYST", "ADMIN"}, "dm": {"DM"},
     "complaints": {"DM", "SDO"}, "mis": {"OPERATOR", *OFFICER_ROLES, "ADMIN", "ANALYST"},
-    "mis_pages": {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}, "auditors": OFFICER_ROLES | {"ADMIN"}, "heatmap": {"ANALYST", "BDO", "SDO", "DM"},
+    "mis+key": {"OPERATOR", *OFFICER_ROLES, "ADMIN", "ANALYST", "APIKEY"}, "auditors": {*OFFICER_ROLES, "ADMIN"},
+    "partners": {"APIKEY"}, "staff": {"OPERATOR", *OFFICER_ROLES, "ANALYST", "ADMIN"},
+    "mis_pages": {"OPERATOR", "PRADHAN", "BDO", "SDO", "DM"}, "heatmap": {"ANALYST", "BDO", "SDO", "DM"},
     "any": {"CITIZEN", "OPERATOR", *OFFICER_ROLES, "ANALYST", "ADMIN", "APIKEY", None},
 }
 
@@ -77,6 +72,14 @@ def _queue(actor, kind):
     return ALLOW if actor == QUEUE[kind] else 403
 
 
+#: Who may delegate EO Domkal's queue (the EO, and the BDO who heads the office), and who manages the
+#: delegation EO Domkal gave EO Jalangi (both of them and the head of the office).
+DELEGATE_EO = {"eo.domkal", "bdo.domkal"}
+MANAGE_EO_DELEGATION = {"eo.domkal", "eo.jalangi", "bdo.domkal"}
+#: Who answers a complaint from Raipur GP: the DM of its district and the SDO of its subdivision.
+COMPLAINT_ANSWERERS = {"dm.murshidabad", "sdo.domkal"}
+
+
 OBJECT_RULES = {
     "view": _view, "applicant": _applicant, "owner_or_404": lambda a, k: _applicant(a, k, refused=404),
     "add_document": _add_document, "queue": _queue, "escalated": lambda a, k: 403,
@@ -84,15 +87,34 @@ OBJECT_RULES = {
     "mis_area": lambda a, k: ALLOW if a in MIS_AREA[k] else 403,
     # the audit trail: officers whose area covers the application, and the state administrator
     "audit": lambda a, k: ALLOW if a in RAIPUR_OFFICERS or a == "admin.state" else 404,
+    "delegate": lambda a, k: ALLOW if k == "own" or a in DELEGATE_EO else 403,
+    "delegation": lambda a, k: ALLOW if a in MANAGE_EO_DELEGATION else 404,
+    "webhook": lambda a, k: ALLOW if k == "mine" else 404,
+    "complaint": lambda a, k: ALLOW if a in COMPLAINT_ANSWERERS else 404,
+    "own_login": lambda a, k: ALLOW if a == SPARE_LOGIN_OF else 404,
     None: lambda a, k: ALLOW,
 }
 
 APPS = ("gp", "csc", "key")
 TASKS = ("gp", "csc")
 COMPLAINT = {"text": "The certificate was refused without any reason."}
+ANSWER = {"answer": "We looked again: the certificate is issued today."}
+#: A delegation body that passes the access check and stops at a field error (ends before it starts).
+DELEGATE = {"own": {"to": "eo.jalangi", "starts_on": "2026-01-02", "ends_on": "2026-01-01"},
+            "eo": {"from": "eo.domkal", "to": "eo.jalangi", "starts_on": "2026-01-02", "ends_on": "2026-01-01"}}
+WRONG_PASSWORD = {"current_password": "not-the-password", "new_password": "short"}
+
+
+def _bulk(world, kind):
+    return {"ids": [world["item"][kind]], "action": "no_such"}
+
+
+#: What a route answers for its one item when the answer is a list of per-item outcomes.
+UNWRAP = {"api.bulk_complete": lambda body: body["results"][0]["status_code"]}
 
 #: endpoint → (method, path, roles, object rule, objects, body). Path placeholders: {ain}, {item},
-#: {uin}, {doc}, {notification}. ``roles=None`` marks a public route.
+#: {uin}, {doc}, {notification}, {delegation}, {webhook}, {payment}, {complaint}, {login}. A body may
+#: be a function of the world and the object kind. ``DELETE_FRESH`` ends a login made for the request.
 API = {
     "api.admin_notifications": ("GET", "/api/v1/admin/notifications", "admin", None, (None,), None),
     "api.admin_notification_retry": ("POST", "/api/v1/admin/notifications/{notification}/retry", "admin", None,
@@ -134,6 +156,31 @@ API = {
     "api.add_remark": ("POST", "/api/v1/tasks/{item}/remark", "officers", "escalated", TASKS, {"remarks": "Hurry."}),
     "api.list_remarks": ("GET", "/api/v1/tasks/{item}/remarks", "officers", "queue", TASKS, None),
     "api.take_over": ("POST", "/api/v1/tasks/{item}/take-over", "officers", "escalated", TASKS, None),
+    "api.bulk_complete": ("POST", "/api/v1/tasks/bulk", "officers", "queue", TASKS, _bulk),
+    "api.list_applications": ("GET", "/api/v1/applications", "any", None, (None,), None),
+    "api.migrate": ("POST", "/api/v1/applications/{ain}/migrate", "models", None, APPS, {"version": 0}),
+    "api.payment_status": ("GET", "/api/v1/applications/{ain}/payment", "any", "view", APPS, None),
+    "api.start_payment": ("POST", "/api/v1/applications/{ain}/payment", "any", "applicant", APPS, {}),
+    "api.refunds_due": ("GET", "/api/v1/payments/refunds", "admin", None, (None,), None),
+    "api.mark_refunded": ("POST", "/api/v1/payments/{payment}/refunded", "admin", None, ("gp",), {}),
+    "api.answer_complaint": ("POST", "/api/v1/complaints/{complaint}/answer", "complaints", "complaint", APPS,
+                             ANSWER),
+    "api.create_delegation": ("POST", "/api/v1/delegations", "officers", "delegate", ("own", "eo"),
+                              lambda w, k: DELEGATE[k]),
+    "api.list_delegations": ("GET", "/api/v1/delegations", "officers", None, (None,), None),
+    "api.withdraw_delegation": ("DELETE", "/api/v1/delegations/{delegation}", "officers", "delegation", ("eo",),
+                                None),
+    "api.register_webhook": ("POST", "/api/v1/webhooks", "partners", None, (None,), {"url": "ftp://bsk.example"}),
+    "api.list_webhooks": ("GET", "/api/v1/webhooks", "partners", None, (None,), None),
+    "api.remove_webhook": ("DELETE", "/api/v1/webhooks/{webhook}", "partners", "webhook", ("theirs", "mine"), None),
+    "api.report_etaal": ("GET", "/api/v1/reports/etaal?date=2026-03-10", "mis+key", None, (None,), None),
+    "api.update_service": ("PATCH", "/api/v1/services/residential_gp", "models", None, (None,), {"colour": "red"}),
+    "api.version_bundle": ("GET", "/api/v1/process-models/residential_gp/versions/1/bundle", "models", None, (None,),
+                           None),
+    "api.change_password": ("POST", "/api/v1/auth/password", "any", None, (None,), WRONG_PASSWORD),
+    "api.list_logins": ("GET", "/api/v1/auth/tokens", "any", None, (None,), None),
+    "api.revoke_login": ("DELETE", "/api/v1/auth/tokens/{login}", "any", "own_login", ("spare",), None),
+    "api.logout": ("DELETE_FRESH", "/api/v1/auth/token", "any", None, (None,), None),
 }
 PAGES = {
     "applicant.detail": ("GET", "/applications/{ain}", "any", "view", APPS, None),
@@ -178,6 +225,15 @@ PAGES = {
     "migration.page": ("GET", "/studio/residential_gp/migrate?version=1", "models", None, (None,), None),
     "migration.move_one": ("POST", "/studio/residential_gp/migrate/{ain}", "models", None, ("gp",), {"version": "1"}),
     "migration.move_all": ("POST", "/studio/residential_gp/migrate", "models", None, (None,), {"version": "1"}),
+    "studio.certificate_preview_version": ("GET", "/studio/residential_gp/certificate-preview?version=1", "analyst",
+                                           None, (None,), None),
+    "studio.certificate_preview_files": ("POST", "/studio/residential_gp/certificate-preview", "analyst", None,
+                                         (None,), {}),
+    "auth.password": ("GET", "/account/password", "staff", None, (None,), None),
+    "auth.change_password": ("POST", "/account/password", "staff", None, (None,),
+                             {**WRONG_PASSWORD, "new_password_again": "short"}),
+    "district.answer_complaint": ("POST", "/officer/complaints/{complaint}/answer", "complaints", "complaint", APPS,
+                                  ANSWER),
 }
 #: Routes anyone may call: the same answer logged in or not (checked: never 401/403, never a 5xx).
 PUBLIC = {
@@ -193,19 +249,11 @@ PUBLIC = {
     "api.locations": ("GET", "/api/v1/locations"),
 }
 #: Routes the matrix leaves to their own tests, with the reason.
-ELSEWHERE = {"auth.logout": "ends the session the other rows use (tests/web/test_auth_pages.py)", "static": "files"}
-#: Routes merged from issue 16 and the analyst work while the matrix was written: to be added as rows.
-ELSEWHERE.update({endpoint: "merged later; rows still to write" for endpoint in (
-    "api.bulk_complete", "api.create_delegation", "api.list_delegations",
-    "api.list_webhooks", "api.mark_refunded", "api.migrate", "api.payment_callback", "api.payment_status",
-    "api.refunds_due", "api.register_webhook", "api.remove_webhook", "api.report_etaal", "api.start_payment",
-    "api.update_service", "api.version_bundle", "api.withdraw_delegation",
-    # merged from the journeys, hardening, QR/DigiLocker, operations and Typst work
-    "api.answer_complaint", "district.answer_complaint", "api.change_password", "api.list_applications",
-    "api.list_logins", "api.logout", "api.revoke_login", "studio.certificate_preview_files",
-    "studio.certificate_preview_version")})
+ELSEWHERE = {"auth.logout": "ends the session the other rows use (tests/accounts/test_sessions.py)", "static": "files"}
+#: Public, but answering 401 without a valid signature (tests/payments, tests/digilocker) or with
+#: nothing to add in the matrix (tests/observability, tests/certificates).
 ELSEWHERE.update({endpoint: "public by design (tests/policy/test_every_operation_asks.py PUBLIC_ROUTES)"
-                  for endpoint in ("api.status_list", "public.qr_keys", "digilocker.pull_doc", "digilocker.pull_uri",
+                  for endpoint in ("api.payment_callback", "api.status_list", "public.qr_keys", "digilocker.pull_doc", "digilocker.pull_uri",
                                    "health.healthz", "health.metrics", "health.readyz")})
 
 
@@ -218,90 +266,20 @@ def expected(actor: str, roles: str, rule: str | None, kind: str | None, *, page
     return OBJECT_RULES[rule](actor, kind)
 
 
-def _build_world(app, api) -> dict:
-    """Three applications (a citizen's at the GP, a CSC's at the block, a partner key's), one with a
-    certificate, their open tasks and documents; a transferred BDO and a partner key."""
-    add_officer(app, "bdo.transferred", "BDO", "BDO-DOMKAL", days_from=-400, days_to=-1)
-    with app.app_context():
-        partner = User(username="partner.bsk", name="BSK portal", language="en")
-        db.session.add(partner)
-        db.session.flush()
-        raw_key, _key = create_api_key("bsk-portal", "BSK", partner)
-        db.session.commit()
-    api.tokens["key.bsk"] = raw_key
-    api.tokens["citizen.a"] = citizen_token(api, app, CITIZEN_A)
-    api.tokens["citizen.b"] = citizen_token(api, app, CITIZEN_B)
-
-    def file(user, body):
-        r = api.post("/api/v1/applications", json=body, user=user)
-        assert r.status_code == 201, r.get_json()
-        return r.get_json()["ain"]
-
-    csc_body = residential_payload(api, "operator.csc-domkal")
-    csc_body["applicant"]["mobile"] = "9000000001"
-    key_body = payload(api, "key.bsk", "residential_gp")
-    key_body["applicant"]["mobile"] = "9000000002"
-    ains = {"gp": file("citizen.a", payload(api, "citizen.a", "residential_gp")),
-            "csc": file("operator.csc-domkal", csc_body), "key": file("key.bsk", key_body),
-            "done": file("citizen.a", payload(api, "citizen.a", "residential_gp"))}
-    done_task = task_for(api, "pradhan.raipur", ains["done"])
-    r = api.post(f"/api/v1/tasks/{done_task['id']}/complete", json={"action": "approve", "fifo_override_reason": "test"},
-                 user="pradhan.raipur")
-    assert r.status_code == 200, r.get_json()
-    details = {kind: api.get(f"/api/v1/applications/{ain}", user=OWNER[kind]).get_json() for kind, ain in ains.items()}
-    with app.app_context():
-        notification = db.session.scalar(select(Notification.id).limit(1))
-    return {"ain": ains, "doc": {k: d["documents"][0]["id"] for k, d in details.items()},
-            "item": {"gp": task_for(api, "pradhan.raipur", ains["gp"])["id"],
-                     "csc": task_for(api, "bdo.domkal", ains["csc"])["id"]},
-            "uin": details["done"]["certificate"]["uin"], "notification": notification}
-
-
-def _path(template: str, world: dict, kind: str | None) -> str:
-    kind = kind or "gp"
-    return template.format(ain=world["ain"][kind], doc=world["doc"][kind], item=world["item"].get(kind, 0),
-                           uin=world["uin"], notification=world["notification"])
-
-
-def _outcome(response, page: bool):
-    status = response.status_code
-    if page and status == 302 and "/login" in response.headers.get("Location", ""):
-        return LOGIN
-    if status in (401, 403, 404) or status >= 500:
-        return status
-    return ALLOW
-
-
-def _api_call(api, actor, method, path, body):
-    headers = {} if actor == "anonymous" else {"Authorization": f"Bearer {api.token(actor)}"}
-    if method == "GET":
-        return api.client.get(path, headers=headers)
-    if method == "UPLOAD":
-        return api.client.post(path, headers=headers, content_type="multipart/form-data",
-                               data={"type": "photograph", "file": (io.BytesIO(PDF), "p.pdf")})
-    return api.client.post(path, json=body, headers=headers)
-
-
-def _page_clients(app):
-    clients = {"anonymous": app.test_client(), "citizen.a": citizen_pages(app, CITIZEN_A),
-               "citizen.b": citizen_pages(app, CITIZEN_B)}
-    for actor in ACTORS:
-        if actor not in clients and actor != "key.bsk":       # a partner key has no pages
-            clients[actor] = officer_pages(app, actor)
-    return clients
-
-
 def _run(client_call, table, world, page):
     mismatches, unasked = [], []
     for endpoint, (method, template, roles, rule, kinds, body) in table.items():
-        for kind in kinds:
-            path = _path(template, world, kind)
+        for index, kind in enumerate(kinds):
+            target = path(template, world, kind)
+            data = body(world, kind) if callable(body) else body
             for actor, call in client_call.items():
+                if index and (actor == "anonymous" or ACTORS[actor] not in ROLE_SETS[roles]):
+                    continue    # refused before any object is loaded: asked with the first object only
                 want = expected(actor, roles, rule, kind, page=page)
                 log = policy.start_recording()
-                got = _outcome(call(method, path, body), page)
+                got = outcome(call(method, target, data), page, UNWRAP.get(endpoint))
                 if got != want:
-                    mismatches.append(f"{actor:22} {method:6} {path}  expected {want}, got {got}")
+                    mismatches.append(f"{actor:22} {method:6} {target}  expected {want}, got {got}")
                 asked = [action for action, _allowed in log
                          if rule is None or not action.startswith(("role:", "authenticated"))]
                 if actor != "anonymous" and got == ALLOW and not asked:
@@ -310,15 +288,15 @@ def _run(client_call, table, world, page):
 
 
 def test_every_role_on_every_route(app, api):
-    world = _build_world(app, api)
+    world = build_world(app, api)
     covered = set(API) | set(PAGES) | set(PUBLIC) | set(ELSEWHERE)
     routes = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert routes <= covered, f"routes missing from the matrix: {sorted(routes - covered)}"
 
-    api_calls = {actor: (lambda m, p, b, actor=actor: _api_call(api, actor, m, p, b)) for actor in ACTORS}
+    api_calls = {actor: (lambda m, p, b, actor=actor: api_call(api, app, actor, m, p, b)) for actor in ACTORS}
     mismatches, unasked = _run(api_calls, API, world, page=False)
 
-    clients = _page_clients(app)
+    clients = page_clients(app, ACTORS)
     page_calls = {actor: (lambda m, p, b, c=client: c.get(p) if m == "GET" else c.post(p, data=b or {}))
                   for actor, client in clients.items()}
     more, more_unasked = _run(page_calls, PAGES, world, page=True)
@@ -326,33 +304,20 @@ def test_every_role_on_every_route(app, api):
     unasked += more_unasked
 
     for endpoint, (method, template) in PUBLIC.items():
-        path = _path(template, world, "done")
+        target = path(template, world, "done")
         for actor, call in page_calls.items():
-            got = call(method, path, None if method == "GET" else {}).status_code
+            got = call(method, target, None if method == "GET" else {}).status_code
             if got in (401, 403) or got >= 500:
-                mismatches.append(f"{actor:22} {method:6} {path}  public route answered {got}")
+                mismatches.append(f"{actor:22} {method:6} {target}  public route answered {got}")
     assert not mismatches, f"{len(mismatches)} unexpected outcomes:\n" + "\n".join(mismatches)
     assert not unasked, "allowed without asking app.policy: " + ", ".join(unasked)
-
-
-def _actor_named(name: str):
-    from app.accounts.actor import Actor
-    from app.models import VerifiedMobile
-    if name.startswith("citizen."):
-        mobile = {"citizen.a": CITIZEN_A, "citizen.b": CITIZEN_B}[name]
-        user = db.session.scalar(select(User).join(VerifiedMobile, VerifiedMobile.user_id == User.id)
-                                 .where(VerifiedMobile.mobile == "+91" + mobile))
-        return Actor(user=user)
-    if name == "key.bsk":
-        return Actor(user=db.session.scalar(select(User).where(User.username == "partner.bsk")), channel="BSK")
-    return Actor(user=db.session.scalar(select(User).where(User.username == name)))
 
 
 def test_lists_and_single_objects_agree(app, api):
     """``visible_applications`` / ``visible_work_items`` (lists) let through exactly what ``check``
     lets through one by one, for every actor of the matrix."""
     from app.models import Application, WorkItem
-    world = _build_world(app, api)
+    world = build_world(app, api)
     with app.app_context():
         applications = db.session.scalars(select(Application)).all()
         items = db.session.scalars(select(WorkItem).where(WorkItem.closed_at.is_(None))).all()
@@ -360,7 +325,7 @@ def test_lists_and_single_objects_agree(app, api):
         for name in ACTORS:
             if name == "anonymous":
                 continue
-            actor = _actor_named(name)
+            actor = Actor(user=user_named(name), channel="BSK" if name == "key.bsk" else None)
             listed = set(db.session.scalars(select(Application.ain).where(policy.visible_applications(actor))))
             singly = {a.ain for a in applications if policy.may(actor, "application.view", a)}
             assert listed == singly, name
