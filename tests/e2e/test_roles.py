@@ -347,5 +347,8 @@ def test_an_officer_changes_the_password_on_the_account_page(browser_as, session
     other.goto("/login")
     other.get_by_label("Username").fill("bdo.jalangi")
     other.get_by_label("Password").fill(PASSWORD)
-    other.get_by_role("button", name="Log in").click()
+    with other.expect_response(lambda r: r.request.method == "POST" and "/login" in r.url) as refused:
+        other.get_by_role("button", name="Log in").click()
+    assert refused.value.status == 401
+    other.wait_for_load_state()  # the 401 page's console message lands before this test's guard checks
     assert "/login" in other.url
