@@ -38,12 +38,14 @@ def init_web(app) -> None:
 
     from .applicant import applicant_bp
     from .auth import auth_bp
+    from .delegations import delegations_bp
     from .district import district_bp
     from .mis import mis_bp
     from .officer import officer_bp
     from .public import public_bp
     from .supervision import supervision_bp
-    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, district_bp, mis_bp, supervision_bp):
+    for bp in (public_bp, auth_bp, applicant_bp, officer_bp, district_bp, mis_bp, supervision_bp,
+               delegations_bp):
         edge.install(bp)
         app.register_blueprint(bp)
 
@@ -98,6 +100,7 @@ def _navigation() -> dict:
                           else gettext("Entered today")))
         if roles & set(policy.OFFICERS):
             links.append(("officer.inbox", gettext("Inbox")))
+            links.append(("delegations.page", gettext("Out of office")))
         if roles & set(policy.SUPERVISORS):
             links.append(("officer.escalations", gettext("Escalated to me")))
         if roles & set(policy.COMPLAINT_READERS):

@@ -79,6 +79,10 @@ _PATTERNS = (
     (re.compile(r"^must have at least (\d+) entries$"), lambda m: _("must have at least %(n)s entries", n=digits(m[1]))),
     (re.compile(r"^must have at most (\d+) entries$"), lambda m: _("must have at most %(n)s entries", n=digits(m[1]))),
     (re.compile(r"^required document missing: (.+)$"), lambda m: _("this document is required")),
+    (re.compile(r"^must be a ([A-Z_]+) of the same district$"),
+     lambda m: _("must be a %(role)s of the same district", role=m[1])),
+    (re.compile(r"^a delegation lasts at most (\d+) days$"),
+     lambda m: _("a delegation lasts at most %(n)s days", n=digits(m[1]))),
 )
 
 
@@ -111,6 +115,11 @@ def field_message(message: str) -> str:
         "is required (at most 2000 characters)": _("is required (at most 2000 characters)"),
         "too long": _("is too long (at most 2000 characters)"),
         "must be a date YYYY-MM-DD": _("must be a valid date"),
+        "must be the username of an active officer": _("must be the username of an active officer"),
+        "must be another officer": _("must be another officer"),
+        "must be on or after starts_on": _("must be on or after the first day"),
+        "is in the past": _("is in the past"),
+        "has no officer posting to delegate": _("has no officer posting to delegate"),
         "contains active content (JavaScript, launch actions or embedded files)":
             _("PDFs with JavaScript, launch actions or attached files are not accepted"),
         "cannot be read as PDF": _("this PDF cannot be read; save or print it again as PDF"),

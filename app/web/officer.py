@@ -9,6 +9,7 @@ from lxml import etree
 from .. import clock, policy
 from ..errors import Conflict, Invalid, NotFound, TooLarge, TooMany, UnsupportedType
 from ..formschema import actions as form_actions
+from ..inbox import delegation
 from ..inbox import operations as inbox_ops
 from ..inbox import reassign as reassigning
 from ..inputs import page_number
@@ -52,7 +53,8 @@ def inbox():
                            last_done=queries.my_last_recallable(actor),
                            services=services, steps=steps, chosen={"service": service, "step": step,
                                                                    "overdue": overdue},
-                           sla_state=sla_state, me=actor.id, next_url=next_url)
+                           sla_state=sla_state, me=actor.id, next_url=next_url,
+                           behalf=delegation.on_behalf_map(actor))
 
 
 @officer_bp.post("/tasks/<int:item_id>/claim")

@@ -94,3 +94,4 @@ def test_refusals_name_the_field(api):
             assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (change, r.get_json())
         assert api.post(DELEGATIONS, json={"to": "pradhan.garaimari", "starts_on": "2026-03-10",
                                            "ends_on": "2026-03-12"}, user="operator.raipur").status_code == 403
+
