@@ -47,7 +47,7 @@ def _plain(error) -> str:
     kind = error.validator
     if kind == "type":
         kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return " or ".join(TYPE_WORDS.get(k, k) for k in kinds).join(("must be ", ""))
+        return "must be " + " or ".join(TYPE_WORDS.get(k, k) for k in kinds)
     if kind == "enum":
         return "must be one of: " + ", ".join(str(v) for v in error.validator_value)
     if kind == "minLength":

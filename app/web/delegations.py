@@ -47,6 +47,6 @@ def _page(values=None, errors=None, status=200):
     actor = current_actor()
     rows = [(row, delegation.api(row)) for row in delegation.visible(actor)]
     errors = errors or {}
-    summary = [(f"d-{name}", message) for name, message in errors.items()]
+    summary = [("d-from" if name == "role" else f"d-{name}", message) for name, message in errors.items()]
     return render_template("officer/delegations.html", rows=rows, values=values or {}, errors=errors,
                            summary=summary, me=actor.user.username), status
