@@ -5,6 +5,7 @@ object with the same attribute names, so the renderer can be tested and benchmar
 """
 from datetime import datetime
 
+from ..intake.documents import document_key
 from .photo import photo_input
 from .qr import qr_svg_at_least, qr_version_setting
 from .qrkeys import load_signing_key
@@ -108,7 +109,7 @@ def applicant_photo(application, settings=None) -> dict | None:
         return None
     sha = link.document.sha256
     return {"document_id": link.document_id, "mime": link.document.mime, "sha256": sha,
-            "key": f"documents/{sha[:2]}/{sha}"}
+            "key": document_key(sha)}
 
 
 def certificate_context(application, officer_user, uin: str, issued_at: datetime, settings=None,
