@@ -27,5 +27,5 @@ __all__ = [
     "next_timer_at", "ready_user_task_guids", "ready_user_tasks", "restore", "start", "SERIALIZER_VERSION", "state_version",
 ]
 from .reset import reset_to_task  # noqa: E402,F401  (recall: back to a completed user task)
-from .migrate import MigrationPlan, NotMovable  # noqa: E402,F401  (moving instances between versions)
+from .migrate import MigrationPlan, NotMovable, Reason, reason  # noqa: E402,F401  (moving instances between versions)
 from .migrate import migrate as migrate_instance, plan as plan_migration  # noqa: E402,F401

@@ -22,6 +22,33 @@ from .serializer import SERIALIZER, workflow_to_json
 _WAITING = TaskState.READY | TaskState.WAITING
 
 
+class Reason(str):
+    """Why an instance cannot move: its English text (what the API and the console show), plus a
+    ``code`` and ``params`` from which a page says the same in the reader's language."""
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, text: str, **params):
+        reason = super().__new__(cls, text % params if params else text)
+        reason.code, reason.params = code, params
+        return reason
+
+
+#: code → English text; the studio's page keeps the same texts for translation.
+REASONS = {
+    "subprocess": "the application is inside a sub-process; such applications are not moved",
+    "step_removed": "the step the application is at, %(step)s, is not in the new version",
+    "passed_removed": "the application has passed %(step)s, which the new version removes",
+    "lane_change": "the waiting task %(step)s would move from the %(from_lane)s inbox to the %(to_lane)s inbox",
+    "does_not_run": "the moved application does not run on the new version: %(error)s",
+    "tasks_change": "the waiting tasks would change; move it when it reaches a step both versions share",
+}
+
+
+def reason(code: str, **params) -> Reason:
+    return Reason(code, REASONS[code], **params)
+
+
 class MigrationPlan(NamedTuple):
     movable: bool
     #: BPMN id of each ready or waiting task → its BPMN id in the new version (None: nowhere)
@@ -44,7 +71,7 @@ def _move(old: Spec, new: Spec, state: str, context):
     wf = restore(old, state, context)
     reasons = []
     if wf.subprocesses:
-        reasons.append("the application is inside a sub-process; such applications are not moved")
+        reasons.append(reason("subprocess"))
     top, _ = diff_workflow(SERIALIZER.registry, wf, new.spec, new.subprocess_specs)
     task_map = {}
     for task in wf.get_tasks(state=_WAITING, skip_subprocesses=True):
@@ -56,14 +83,14 @@ def _move(old: Spec, new: Spec, state: str, context):
         if not getattr(spec, "bpmn_id", None):
             continue
         if task.state & _WAITING:
-            reasons.append(f"the step the application is at, {_label(spec)}, is not in the new version")
+            reasons.append(reason("step_removed", step=_label(spec)))
         elif task.state == TaskState.COMPLETED:
-            reasons.append(f"the application has passed {_label(spec)}, which the new version removes")
+            reasons.append(reason("passed_removed", step=_label(spec)))
     for task in wf.get_tasks(state=TaskState.READY, manual=True):
         target = top.alignment.get(task)
         if target is not None and getattr(target, "lane", None) != task.task_spec.lane:
-            reasons.append(f"the waiting task {_label(task.task_spec)} would move from the "
-                           f"{task.task_spec.lane} inbox to the {getattr(target, 'lane', None)} inbox")
+            reasons.append(reason("lane_change", step=_label(task.task_spec), from_lane=task.task_spec.lane,
+                                  to_lane=getattr(target, "lane", None)))
     if reasons:
         return None, task_map, reasons
     waiting_before = {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
@@ -73,9 +100,9 @@ def _move(old: Spec, new: Spec, state: str, context):
         wf.do_engine_steps()
         moved = restore(new, workflow_to_json(wf), context)
     except Exception as exc:  # noqa: BLE001 - any failure of the moved state is a reason not to move
-        return None, task_map, [f"the moved application does not run on the new version: {exc}"]
+        return None, task_map, [reason("does_not_run", error=str(exc))]
     if {t.guid for t in ready_user_tasks(moved)} != waiting_before:
-        return None, task_map, ["the waiting tasks would change; move it when it reaches a step both versions share"]
+        return None, task_map, [reason("tasks_change")]
     return moved, task_map, []
 
 

@@ -51,9 +51,10 @@ def _target(application: Application, number) -> ProcessVersion:
 def _refuse_closed(application: Application, target: ProcessVersion) -> list[str]:
     instance = application.instance
     if instance is None or instance.status != "RUNNING":
-        return ["the application is no longer running"]
+        return [engine.Reason("not_running", "the application is no longer running")]
     if instance.process_version_id == target.id:
-        return [f"the application already runs on version {target.version}"]
+        return [engine.Reason("same_version", "the application already runs on version %(version)s",
+                              version=target.version)]
     return []
 
 

@@ -22,6 +22,27 @@ edge.install(migration_bp)
 #: At most this many open applications are planned on one page (the CLI moves any number).
 PAGE_LIMIT = 200
 
+#: Why an application cannot move (``app.engine.migrate.REASONS`` and ``app.processes.migration``),
+#: in the reader's language; the API and the console keep the English text.
+_REASONS = {
+    "subprocess": lambda p: _("the application is inside a sub-process; such applications are not moved"),
+    "step_removed": lambda p: _("the step the application is at, %(step)s, is not in the new version", **p),
+    "passed_removed": lambda p: _("the application has passed %(step)s, which the new version removes", **p),
+    "lane_change": lambda p: _("the waiting task %(step)s would move from the %(from_lane)s inbox to the "
+                               "%(to_lane)s inbox", **p),
+    "does_not_run": lambda p: _("the moved application does not run on the new version: %(error)s", **p),
+    "tasks_change": lambda p: _("the waiting tasks would change; move it when it reaches a step both versions "
+                                "share"),
+    "not_running": lambda p: _("the application is no longer running"),
+    "same_version": lambda p: _("the application already runs on version %(version)s", **p),
+}
+
+
+def say(reason) -> str:
+    """A reason in the reader's language (a plain message as it is)."""
+    text = _REASONS.get(getattr(reason, "code", None))
+    return text(reason.params) if text else str(reason)
+
 
 def _version_arg(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and 0 < int(value) < 2**31 else None
@@ -36,6 +57,8 @@ def _page(service: str, number: int | None, results: dict | None = None, status:
         ains = migration.open_applications(service, number)
         total = len(ains)
         plans = [migration.plan(actor, ain, number) for ain in ains[:PAGE_LIMIT]]
+        for plan in plans:
+            plan["why"] = [say(r) for r in plan["reasons"]]
     movable = [p for p in plans if p["movable"]]
     return render_template("studio/migrate.html", service=svc, versions=versions, number=number, plans=plans,
                            total=total, movable=movable, results=results or {}), status
@@ -58,7 +81,7 @@ def _move(actor, service: str, ain: str, number) -> dict:
         return {"ok": True, "ain": ain, "outcome": _("Moved"),
                 "message": _("Now on version %(n)s.", n=moved["to_version"])}
     reasons = refusal.extra.get("reasons") or [refusal.message]
-    return {"ok": False, "ain": ain, "outcome": _("Not moved"), "message": "; ".join(reasons)}
+    return {"ok": False, "ain": ain, "outcome": _("Not moved"), "message": "; ".join(say(r) for r in reasons)}
 
 
 @migration_bp.post("/<service>/migrate/<ain>")

@@ -1,5 +1,6 @@
 """The studio's page for moving running applications: dry run per application, move one (the page's
 script, JSON) or every movable one (the plain form), each audited like the API's move."""
+import html
 import re
 
 from tests.helpers import act, submit_residential, task_for
@@ -78,3 +79,20 @@ def test_who_may_open_it(api, app):
     assert pages.get(f"/studio/{KEY}/migrate/X", user="bdo.domkal").status_code == 405
     assert pages.post(f"/studio/{KEY}/migrate", data={"version": "1"}, user="bdo.domkal").status_code == 403
     assert pages.get("/studio/nope/migrate", user=ANALYST).status_code == 404
+
+
+def test_reasons_are_said_in_the_readers_language(api, app):
+    """The page says why not in Bengali for a Bengali reader; the API keeps the English text."""
+    pages = Pages(app)
+    ain = submit_residential(api)
+    v_next = _deploy(app, _verification_to_eo)
+    pages.post("/language", data={"lang": "bn"}, user=ANALYST)
+    rows = _plan_rows(text(pages.get(f"/studio/{KEY}/migrate?version={v_next}", user=ANALYST)))
+    assert html.unescape(rows[ain][2]) == ("অপেক্ষমাণ কাজ 'Verification of documents' (verify_documents) BDO-এর ইনবক্স থেকে "
+                            "EO-এর ইনবক্সে চলে যাবে")
+    r = pages.post(f"/studio/{KEY}/migrate/{ain}", data={"version": str(v_next)}, user=ANALYST,
+                   headers={"Accept": "application/json"})
+    assert r.get_json()["message"] == html.unescape(rows[ain][2])
+    plan = api.post(f"/api/v1/applications/{ain}/migrate", json={"version": v_next}, user=ANALYST).get_json()
+    assert plan["reasons"] == ["the waiting task 'Verification of documents' (verify_documents) would move "
+                               "from the BDO inbox to the EO inbox"]
