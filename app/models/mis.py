@@ -1,5 +1,5 @@
-"""MIS counts: how many applications and SLA steps each (place, service, IST day, status) or (place,
-office, officer, IST day) has, kept exact by database triggers (:mod:`.mis_triggers`).
+"""MIS counts: how many applications and SLA steps each (place, service, IST day) or (place, office,
+officer, IST day) has, kept exact by database triggers (:mod:`.mis_triggers`).
 
 The district summary (``app/reports/summary.py``) reads these rows (tens of thousands at most) instead of every
 application of the district. Rows are never removed when a count falls back to zero; readers skip
@@ -27,30 +27,27 @@ def _count():
 
 
 class MisApplicationCount(db.Model):
-    """Applications by where, what, IST day of submission and status."""
+    """Applications by where, what and IST day of submission: how many, in which state, decided how
+    fast; and their SLA steps done, and on time. (Statuses are columns, not a key: a status change
+    updates one row.)"""
 
     __tablename__ = "mis_application_count"
 
     location_id: Mapped[int] = _key(Integer)
     service_id: Mapped[int] = _key(Integer)
     day: Mapped[date] = _key(Date)
-    status: Mapped[str] = _key(String(12))
     applications: Mapped[int] = _count()
-    #: of which decided (``decided_at`` set), and their seconds from submission to decision
+    #: SUBMITTED, IN_PROCESS or SENT_BACK
+    pending: Mapped[int] = _count()
+    #: APPROVED or DELIVERED
+    delivered: Mapped[int] = _count()
+    rejected: Mapped[int] = _count()
+    #: decided (``decided_at`` set), and their seconds from submission to decision
     decided: Mapped[int] = _count()
     decided_seconds: Mapped[float] = mapped_column(Seconds, default=0, server_default="0")
-
-
-class MisApplicationStepCount(db.Model):
-    """SLA steps done and done on time, by their application's place, service and IST submission day."""
-
-    __tablename__ = "mis_application_step_count"
-
-    location_id: Mapped[int] = _key(Integer)
-    service_id: Mapped[int] = _key(Integer)
-    day: Mapped[date] = _key(Date)
-    done: Mapped[int] = _count()
-    on_time: Mapped[int] = _count()
+    #: SLA steps of these applications done, and with ``late_seconds = 0``
+    steps_done: Mapped[int] = _count()
+    steps_on_time: Mapped[int] = _count()
 
 
 class MisStepCount(db.Model):
@@ -90,7 +87,7 @@ class MisOfficerAction(db.Model):
     delegated: Mapped[int] = _count()
 
 
-COUNT_TABLES = ("mis_application_count", "mis_application_step_count", "mis_step_count", "mis_officer_action")
+COUNT_TABLES = ("mis_application_count", "mis_step_count", "mis_officer_action")
 
 
 @event.listens_for(db.metadata, "after_create")

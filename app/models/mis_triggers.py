@@ -23,6 +23,9 @@ from sqlalchemy import text
 
 IST_OFFSET_MINUTES = 330   # Asia/Kolkata has no daylight saving time
 
+#: the summary's groups of statuses (app/reports/summary.py)
+PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
+DELIVERED = ("APPROVED", "DELIVERED")
 #: columns of a signed application source: the application's own figures
 APP = ("location_id", "service_id", "submitted_at", "status", "decided_at", "sign")
 #: audit actions on an application that are not an officer's work (``by=officer`` counts the rest)
@@ -71,22 +74,29 @@ def _upsert(table: str, keys: list[tuple[str, str]], values: list[tuple[str, str
             f"ON CONFLICT ({', '.join(k for k, _ in keys)}) DO UPDATE SET {sets}")
 
 
+def _status_in(statuses: tuple) -> str:
+    return "src.status IN (" + ", ".join(f"'{x}'" for x in statuses) + ")"
+
+
 def application_counts(d: _Dialect, source: str) -> str:
     decided = "src.decided_at IS NOT NULL"
     return _upsert("mis_application_count",
                    [("location_id", "src.location_id"), ("service_id", "src.service_id"),
-                    ("day", d.day("src.submitted_at")), ("status", "src.status")],
-                   [("applications", "sum(src.sign)"), ("decided", _when(decided)),
+                    ("day", d.day("src.submitted_at"))],
+                   [("applications", "sum(src.sign)"), ("pending", _when(_status_in(PENDING))),
+                    ("delivered", _when(_status_in(DELIVERED))), ("rejected", _when("src.status = 'REJECTED'")),
+                    ("decided", _when(decided)),
                     ("decided_seconds", f"sum(CASE WHEN {decided} THEN src.sign * "
                                         f"{d.seconds('src.decided_at', 'src.submitted_at')} ELSE 0 END)")],
                    source)
 
 
 def application_step_counts(d: _Dialect, source: str) -> str:
-    return _upsert("mis_application_step_count",
+    """The SLA steps' part of an application's row: done, and done (or open) with no lateness."""
+    return _upsert("mis_application_count",
                    [("location_id", "src.location_id"), ("service_id", "src.service_id"),
                     ("day", d.day("src.submitted_at"))],
-                   [("done", _when("src.done_at IS NOT NULL")), ("on_time", _when("src.late_seconds = 0"))],
+                   [("steps_done", _when("src.done_at IS NOT NULL")), ("steps_on_time", _when("src.late_seconds = 0"))],
                    source)
 
 
@@ -262,7 +272,7 @@ def drop(connection) -> None:
 def rebuild(connection) -> None:
     """Recount everything from the applications and SLA steps: one grouped INSERT per table."""
     d = _Dialect(connection.dialect.name)
-    for table in ("mis_application_count", "mis_application_step_count", "mis_step_count", "mis_officer_action"):
+    for table in ("mis_application_count", "mis_step_count", "mis_officer_action"):
         connection.execute(text(f"DELETE FROM {table}"))
     connection.execute(text(application_counts(d, _row("application", APP, 1, " FROM application"))))
     everything = _step_rows("sla_step", 1)

@@ -7,12 +7,12 @@ the history. Same answers as :mod:`.live`, which the tests hold these to.
 """
 from types import SimpleNamespace
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import false, func, select
 
 from ..extensions import db
-from ..models import MisApplicationCount, MisApplicationStepCount, MisStepCount, SlaStep
+from ..models import MisApplicationCount, MisStepCount, SlaStep
 from . import open_rows
-from .live import DELIVERED, PENDING, application_group
+from .live import application_group
 from .sql import count_where
 
 #: no bound on the submission day (steps are counted by the day they were opened)
@@ -36,26 +36,18 @@ def _within(query, table, scope, period):
 
 def application_figures(by: str, scope, period, now) -> tuple[list, dict]:
     """As :func:`.live.application_figures`."""
-    t, s = MisApplicationCount, MisApplicationStepCount
+    t = MisApplicationCount
     group = t.service_id if by == "service" else t.location_id
-
-    def of(statuses):
-        return func.sum(case((t.status.in_(statuses), t.applications), else_=0))
-    rows = db.session.execute(_within(
-        select(group, func.sum(t.applications), of(PENDING), of(DELIVERED), of(("REJECTED",)),
-               func.sum(t.decided_seconds), func.sum(t.decided)), t, scope, period)
-        .group_by(group).having(func.sum(t.applications) != 0)).all()
-    step_group = s.service_id if by == "service" else s.location_id
-    done = dict((g, (int(d or 0), int(o or 0))) for g, d, o in db.session.execute(_within(
-        select(step_group, func.sum(s.done), func.sum(s.on_time)), s, scope, period).group_by(step_group)))
+    found = db.session.execute(_within(
+        select(group, func.sum(t.applications), func.sum(t.pending), func.sum(t.delivered), func.sum(t.rejected),
+               func.sum(t.decided_seconds), func.sum(t.decided), func.sum(t.steps_done), func.sum(t.steps_on_time)),
+        t, scope, period).group_by(group).having(func.sum(t.applications) != 0)).all()
     late, app = open_rows.with_application(open_rows.late_steps(now).subquery("step"), scope, period,
                                            application_group(by))
     live_group = app.c[application_group(by).key]
     open_late = dict(db.session.execute(select(live_group, func.count()).select_from(late).group_by(live_group)).all())
-    steps = {g: (d + open_late.get(g, 0), o) for g, (d, o) in done.items()}
-    for g, n in open_late.items():
-        steps.setdefault(g, (n, 0))
-    return rows, steps
+    steps = {r[0]: (int(r[7] or 0) + open_late.get(r[0], 0), int(r[8] or 0)) for r in found}
+    return [r[:7] for r in found], steps
 
 
 def step_figures(by: str, scope, period, now) -> list:
@@ -88,11 +80,10 @@ def step_figures(by: str, scope, period, now) -> list:
 
 def overall(scope, period, now) -> tuple:
     """As :func:`.live.overall`."""
-    t, s = MisApplicationCount, MisApplicationStepCount
-    decided, seconds = db.session.execute(_within(select(func.sum(t.decided), func.sum(t.decided_seconds)),
-                                                  t, scope, period)).one()
-    done, on_time = db.session.execute(_within(select(func.sum(s.done), func.sum(s.on_time)), s, scope,
-                                               period)).one()
+    t = MisApplicationCount
+    decided, seconds, done, on_time = db.session.execute(_within(
+        select(func.sum(t.decided), func.sum(t.decided_seconds), func.sum(t.steps_done), func.sum(t.steps_on_time)),
+        t, scope, period)).one()
     late, _app = open_rows.with_application(open_rows.late_steps(now).subquery("step"), scope, period)
     open_late = db.session.scalar(select(func.count()).select_from(late))
     return decided, seconds, int(done or 0) + int(open_late or 0), on_time

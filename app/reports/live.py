@@ -8,10 +8,8 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Application, SlaStep
+from ..models.mis_triggers import DELIVERED, PENDING
 from .sql import count_where, seconds_between
-
-PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
-DELIVERED = ("APPROVED", "DELIVERED")
 
 
 def judged_step(now):

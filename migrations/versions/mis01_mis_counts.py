@@ -5,7 +5,7 @@ Revises: perf02
 Create Date: 2026-12-03 12:40:00
 
 The district summary aggregated every application of the district (0.7–3.3 s at 100,000,
-docs/performance.md). Counts per (place, service, IST submission day, status) and per (place, office,
+docs/performance.md). Counts per (place, service, IST submission day) and per (place, office,
 officer, IST day opened), and officers' actions per (place, officer, IST day), are kept exact by
 triggers on ``application``, ``sla_step`` and ``audit_event``
 (app/models/mis_triggers.py, the same SQL ``create_all`` installs) and backfilled here with one
@@ -35,18 +35,11 @@ def upgrade():
                     sa.Column('location_id', sa.Integer(), autoincrement=False, nullable=False),
                     sa.Column('service_id', sa.Integer(), autoincrement=False, nullable=False),
                     sa.Column('day', sa.Date(), autoincrement=False, nullable=False),
-                    sa.Column('status', sa.String(length=12), autoincrement=False, nullable=False),
-                    _count('applications'), _count('decided'),
+                    _count('applications'), _count('pending'), _count('delivered'), _count('rejected'),
+                    _count('decided'),
                     sa.Column('decided_seconds', SECONDS, server_default='0', nullable=False),
-                    sa.PrimaryKeyConstraint('location_id', 'service_id', 'day', 'status',
-                                            name=op.f('pk_mis_application_count')))
-    op.create_table('mis_application_step_count',
-                    sa.Column('location_id', sa.Integer(), autoincrement=False, nullable=False),
-                    sa.Column('service_id', sa.Integer(), autoincrement=False, nullable=False),
-                    sa.Column('day', sa.Date(), autoincrement=False, nullable=False),
-                    _count('done'), _count('on_time'),
-                    sa.PrimaryKeyConstraint('location_id', 'service_id', 'day',
-                                            name=op.f('pk_mis_application_step_count')))
+                    _count('steps_done'), _count('steps_on_time'),
+                    sa.PrimaryKeyConstraint('location_id', 'service_id', 'day', name=op.f('pk_mis_application_count')))
     op.create_table('mis_step_count',
                     sa.Column('location_id', sa.Integer(), autoincrement=False, nullable=False),
                     sa.Column('office_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -79,5 +72,4 @@ def downgrade():
         batch_op.drop_index('ix_sla_step_open_due')
     op.drop_table('mis_officer_action')
     op.drop_table('mis_step_count')
-    op.drop_table('mis_application_step_count')
     op.drop_table('mis_application_count')
