@@ -11,7 +11,8 @@ counters at their start — but reaching it costs milliseconds instead of a seco
   ``DELETE`` (children first) and the owned sequences are set back to their start, in one round trip.
   ``TRUNCATE … RESTART IDENTITY`` did the same but gives every table and index a new file each time
   (about a second per test on a busy machine). If a ``DELETE`` cannot run (a foreign-key cycle),
-  ``TRUNCATE`` is used.
+  ``TRUNCATE`` is used. The MIS counts tables are emptied last (deleting applications counts them
+  down through the triggers) and recounted after a restore.
 
 The seeded state is cached per database kind and per *content* of the model directories (not their
 path), so a test that deploys from a copy of the shipped files reuses it.
