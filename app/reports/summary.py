@@ -28,7 +28,6 @@ from ..extensions import db
 from ..models import Location, Office, Service, User
 from . import counted as counted_figures
 from . import live, officers, open_rows
-from .live import DELIVERED, PENDING, judged_step  # noqa: F401  (the definitions, for the dashboard)
 
 GROUPS = ("gp", "block", "district", "service", "office", "officer")
 FIELDS = ("key", "name", "received", "pending", "delivered", "rejected", "overdue", "avg_days", "on_time_pct")
