@@ -60,8 +60,6 @@ def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime |
     return out[0], out[1]
 
 
-
-
 @dataclass(frozen=True)
 class Period:
     """Whole IST days: ``start``/``end`` as UTC instants (``end`` exclusive), ``first_day``/``last_day``
