@@ -8,7 +8,10 @@
    audit chain, certificate, notifications, attached documents) are copied N times with fresh ids,
    AINs, UINs, task ids and dedupe keys, every timestamp shifted to a new submission time in the past
    year (open work recent, so some of it is overdue), and the audit chain re-hashed. Rows go in through
-   psycopg's ``COPY … FROM STDIN``; sequences are moved past the new ids at the end.
+   psycopg's ``COPY … FROM STDIN``; sequences are moved past the new ids at the end. The MIS counts
+   tables are filled by their triggers as the rows go in (``COPY`` fires them: one grouped upsert per
+   table and chunk; ``application`` is copied before ``sla_step`` and ``audit_event``, whose counts
+   look their application up).
 """
 import hashlib
 import json

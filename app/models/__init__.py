@@ -17,6 +17,7 @@ from .partner import Webhook  # noqa: F401
 from .delegation import Delegation  # noqa: F401
 from .payment import Payment  # noqa: F401
 from .ops import StoredBlob, SchedulerState  # noqa: F401
+from .mis import MisApplicationCount, MisOfficerAction, MisStepCount  # noqa: F401
 
 
 def _live_webhook_flag():

@@ -1,7 +1,7 @@
 """SLA bookkeeping: holidays, each application's SLA clock, per-step figures, escalations, remarks."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -48,7 +48,10 @@ class SlaStep(db.Model):
     """Per-step SLA figures for MIS: one row per officer work item of an SLA step."""
 
     __tablename__ = "sla_step"
-    __table_args__ = (UniqueConstraint("work_item_id"), Index("ix_sla_step_office", "office_id", "done_at"))
+    __table_args__ = (UniqueConstraint("work_item_id"), Index("ix_sla_step_office", "office_id", "done_at"),
+                      # the MIS counts SLA steps open past due live (app/reports/counted.py)
+                      Index("ix_sla_step_open_due", "due_at", postgresql_where=text("done_at IS NULL"),
+                            sqlite_where=text("done_at IS NULL")))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)

@@ -6,27 +6,31 @@ open task past its due time; avg_days = mean days from submission to decision; o
 finished by their due time out of those finished or still open past due. By gp/block/district every
 place of the viewer's area is a row (zeros when nothing was filed). Per SLA step (``by=office|officer``): the steps
 opened in the period, still open, done, done with a rejection, overdue (open past due or done
-late), mean days to complete, on-time share. Counting happens in SQL, grouped by location or
-service; only the small location tree is read into Python.
+late), mean days to complete, on-time share.
+
+The figures come from the MIS counts tables (:mod:`.counted`: a few rows per place, service and
+IST day, kept exact by triggers), except what depends on the clock (open work past due, counted live
+from partial indexes of open rows) and for a service-point viewer, who counts what their operators
+filed (:mod:`.live`, counting the applications themselves — the reference the counts are tested
+against). Periods are whole IST days. Only the small location tree is read into Python.
 """
 import csv
 import io
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from .. import clock, policy
 from ..errors import Invalid
 from ..extensions import db
-from ..models import Application, Location, Office, Service, SlaStep, User, WorkItem
-from . import officers
-from .sql import count_where, seconds_between
+from ..models import Location, Office, Service, User
+from . import counted as counted_figures
+from . import live, officers, open_rows
 
 GROUPS = ("gp", "block", "district", "service", "office", "officer")
 FIELDS = ("key", "name", "received", "pending", "delivered", "rejected", "overdue", "avg_days", "on_time_pct")
-PENDING = ("SUBMITTED", "IN_PROCESS", "SENT_BACK")
-DELIVERED = ("APPROVED", "DELIVERED")
 LEVELS = {"gp": ("GP", "WARD"), "block": ("BLOCK", "MUNICIPALITY"), "district": ("DISTRICT",)}
 IST = ZoneInfo("Asia/Kolkata")
 #: Dates outside these years are typing mistakes (and year 1 would overflow when moved to UTC).
@@ -56,31 +60,46 @@ def parse_period(date_from: str | None, date_to: str | None) -> tuple[datetime |
     return out[0], out[1]
 
 
+@dataclass(frozen=True)
+class Period:
+    """Whole IST days: ``start``/``end`` as UTC instants (``end`` exclusive), ``first_day``/``last_day``
+    as the days themselves (the counts tables' keys). ``None`` = open-ended."""
+    start: datetime | None = None
+    end: datetime | None = None
+    first_day: date | None = None
+    last_day: date | None = None
 
 
-def summary(actor, by: str, date_from: str | None = None, date_to: str | None = None) -> list[dict]:
+def period(date_from: str | None, date_to: str | None) -> Period:
+    """:raises Invalid: on a malformed date (as :func:`parse_period`)."""
+    start, end = parse_period(date_from, date_to)
+    return Period(start, end, start.astimezone(IST).date() if start else None,
+                  (end.astimezone(IST) - timedelta(days=1)).date() if end else None)
+
+
+def figures_for(scope, counted: bool = True):
+    """The module that counts for ``scope``: the counts tables when they can answer, else the rows."""
+    return counted_figures if counted and counted_figures.answers(scope) else live
+
+
+def summary(actor, by: str, date_from: str | None = None, date_to: str | None = None, *,
+            counted: bool = True) -> list[dict]:
+    """The summary rows. ``counted=False`` counts from the applications themselves (the reference the
+    counts tables are tested against)."""
     if by not in GROUPS:
         raise Invalid("Choose what to group by.", fields={"by": "must be one of " + ", ".join(GROUPS)})
-    start, end = parse_period(date_from, date_to)
+    when = period(date_from, date_to)
     scope = policy.counting_area(actor)
+    source, now = figures_for(scope, counted), clock.now()
     if by in ("office", "officer"):
-        return _by_step(scope, by, start, end)
-    now = clock.now()
-    group = Application.service_id if by == "service" else Application.location_id
-    decided = Application.decided_at.is_not(None)
-    query = _period(select(group, func.count(), count_where(Application.status.in_(PENDING)),
-                           count_where(Application.status.in_(DELIVERED)), count_where(Application.status == "REJECTED"),
-                           func.sum(case((decided, seconds_between(Application.decided_at, Application.submitted_at)),
-                                         else_=0)), count_where(decided)).where(scope.applications()), start, end)
-    rows = db.session.execute(query.group_by(group)).all()
+        return _by_step(scope, by, when, source.step_figures(by, scope, when, now), source is counted_figures)
+    rows, steps = source.application_figures(by, scope, when, now)
     # Overdue from the few open items past due (a partial index), not a probe per application.
-    overdue_by = dict(db.session.execute(_period(
-        select(group, func.count(func.distinct(Application.id))).select_from(WorkItem)
-        .join(Application, Application.id == WorkItem.application_id)
-        .where(WorkItem.closed_at.is_(None), WorkItem.due_at < now, scope.applications()), start, end)
-        .group_by(group)).all())
-    steps = dict(((g, (done, on_time)) for g, done, on_time in db.session.execute(
-        _step_counts(group, scope, start, end, now))))
+    late, app = open_rows.with_application(open_rows.late_items(now).subquery("item"), scope, when,
+                                           live.application_group(by))
+    group = app.c[live.application_group(by).key]
+    overdue_by = dict(db.session.execute(select(group, func.count(func.distinct(app.c.id))).select_from(late)
+                                         .group_by(group)).all())
     names = _names(by)
     out: dict[str, dict] = {}
     if by in LEVELS:  # places without activity are shown with zeros, not left out
@@ -89,15 +108,26 @@ def summary(actor, by: str, date_from: str | None = None, date_to: str | None = 
     for key_id, received, pending, delivered, rejected, seconds, n_decided in rows:
         overdue = overdue_by.get(key_id, 0)
         row = _blank(out, *names(key_id))
-        row["received"] += received
+        row["received"] += int(received)
         for field, value in (("pending", pending), ("delivered", delivered), ("rejected", rejected),
                              ("overdue", overdue), ("_decided", n_decided)):
             row[field] += int(value or 0)
         row["_seconds"] += float(seconds or 0)
-        done, on_time = steps.get(key_id, (0, 0))
-        row["_done"] += int(done or 0)
+        judged, on_time = steps.get(key_id, (0, 0))
+        row["_done"] += int(judged or 0)
         row["_on_time"] += int(on_time or 0)
     return sorted((_finish(r) for r in out.values()), key=lambda r: (r["name"] or "", r["key"]))
+
+
+def overall(actor, date_from: str | None = None, date_to: str | None = None, *,
+            counted: bool = True) -> tuple[float | None, float | None]:
+    """``(avg_days, on_time_pct)`` over the viewer's whole area (the dashboard's total row)."""
+    scope = policy.counting_area(actor)
+    decided, seconds, judged, on_time = figures_for(scope, counted).overall(
+        scope, period(date_from, date_to), clock.now())
+    decided, judged = int(decided or 0), int(judged or 0)
+    return (round(float(seconds or 0) / decided / 86400, 2) if decided else None,
+            round(100.0 * int(on_time or 0) / judged, 1) if judged else None)
 
 
 def _blank(out: dict, key: str, name: str) -> dict:
@@ -114,27 +144,6 @@ def _places(by: str, scope) -> list[int]:
             return []
         query = query.where(Location.id.in_(scope.location_ids))
     return list(db.session.scalars(query))
-
-
-def _period(query, start, end):
-    if start:
-        query = query.where(Application.submitted_at >= start)
-    if end:
-        query = query.where(Application.submitted_at < end)
-    return query
-
-
-def judged_step(now):
-    """SLA steps whose timeliness is known: done, or still open past their due time (late already).
-    The on-time share divides the steps done by their due time by these, so an open overdue
-    application lowers it — never "100 % on time" beside overdue work."""
-    return SlaStep.done_at.is_not(None) | (SlaStep.done_at.is_(None) & (SlaStep.due_at < now))
-
-
-def _step_counts(group, scope, start, end, now):
-    query = (select(group, count_where(judged_step(now)), count_where(SlaStep.late_seconds == 0))
-             .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
-    return _period(query, start, end).group_by(group)
 
 
 def _finish(row: dict) -> dict:
@@ -160,34 +169,20 @@ def _names(by: str):
     return name
 
 
-def _by_step(scope, by: str, start, end) -> list[dict]:
-    now = clock.now()
-    key_col = SlaStep.office_id if by == "office" else SlaStep.officer_id
-    done = SlaStep.done_at.is_not(None)
-    late = (SlaStep.late_seconds > 0) | (SlaStep.done_at.is_(None) & (SlaStep.due_at < now))
-    query = (select(key_col, func.count(), count_where(SlaStep.done_at.is_(None)), count_where(done),
-                    count_where(SlaStep.outcome == "reject"), count_where(late),
-                    func.sum(case((done, seconds_between(SlaStep.done_at, SlaStep.opened_at)), else_=0)),
-                    count_where(SlaStep.late_seconds == 0), count_where(judged_step(now)))
-             .join(Application, Application.id == SlaStep.application_id).where(scope.applications()))
-    if by == "officer":
-        query = query.where(SlaStep.officer_id.is_not(None))
-    if start:
-        query = query.where(SlaStep.opened_at >= start)
-    if end:
-        query = query.where(SlaStep.opened_at < end)
-    rows = db.session.execute(query.group_by(key_col)).all()
+def _by_step(scope, by: str, when: Period, rows: list, from_counts: bool) -> list[dict]:
     model = Office if by == "office" else User
     labels = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows if r[0]])))}
-    more = officers.extras(scope, [r[0] for r in rows if r[0]], start, end) if by == "officer" else {}
+    more = officers.extras(scope, [r[0] for r in rows if r[0]], when, from_counts) if by == "officer" else {}
     out = []
     for key_id, received, pending, delivered, rejected, overdue, seconds, on_time, judged in rows:
         who = labels.get(key_id)
         key = (who.code if by == "office" else who.username) if who else "-"
-        out.append({"key": key, "name": who.name if who else "-", "received": received, "pending": int(pending or 0),
-                    "delivered": int(delivered or 0), "rejected": int(rejected or 0), "overdue": int(overdue or 0),
+        delivered, judged = int(delivered or 0), int(judged or 0)
+        out.append({"key": key, "name": who.name if who else "-", "received": int(received),
+                    "pending": int(pending or 0), "delivered": delivered, "rejected": int(rejected or 0),
+                    "overdue": int(overdue or 0),
                     "avg_days": round(float(seconds or 0) / delivered / 86400, 2) if delivered else None,
-                    "on_time_pct": round(100.0 * int(on_time or 0) / int(judged), 1) if judged else None,
+                    "on_time_pct": round(100.0 * int(on_time or 0) / judged, 1) if judged else None,
                     **more.get(key_id, {})})
     return sorted(out, key=lambda r: (r["name"], r["key"]))
 
