@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
-from . import loopsafe
+from . import cmsder, fastsign, loopsafe
 
 #: Room for the CMS blob. Fixed, so pyHanko skips its dry-run signature to estimate it; a B-T
 #: timestamp token with its chain adds a few kB.
@@ -73,6 +73,41 @@ class SignedAttrsTemplate:
                                               use_pades, timestamper, dry_run, is_pdf_sig)
         prefix, suffix = template
         return cms.CMSAttributes.load(prefix + data_digest + suffix)
+
+    _cms_templates: dict | None = None
+
+    def _package_signature(self, *, digest_algorithm, cms_version, signed_attrs, signature, unsigned_attrs,
+                           encap_content_info):
+        """The SignedData container: pyHanko's for the first signature, then from its DER template
+        (:mod:`.cmsder`) when only the signed attributes and the signature value change."""
+        def by_pyhanko(sig=signature):
+            return super(SignedAttrsTemplate, self)._package_signature(
+                digest_algorithm=digest_algorithm, cms_version=cms_version, signed_attrs=signed_attrs,
+                signature=sig, unsigned_attrs=unsigned_attrs, encap_content_info=encap_content_info)
+        if unsigned_attrs is not None or encap_content_info not in (None, {"content_type": "data"}):
+            # B-T (a timestamp token), or not a detached PDF signature
+            return by_pyhanko()
+        if self._cms_templates is None:
+            self._cms_templates = {}
+        key = (digest_algorithm, cms_version)
+        template = self._cms_templates.get(key)
+        if template is None:
+            built = by_pyhanko()
+            self._cms_templates[key] = _cms_template(built.dump(), signed_attrs.dump(), signature, by_pyhanko)
+            return built
+        if template is False:
+            return by_pyhanko()
+        return cms.ContentInfo.load(cmsder.assemble(template, signed_attrs.dump(), signature))
+
+
+def _cms_template(der: bytes, attrs_der: bytes, signature: bytes, build):
+    """The DER template of ``der`` if it rebuilds ``der`` exactly and also what ``build`` gives for
+    a signature value of another length (so the lengths are recomputed right); else False."""
+    template = cmsder.template_from(der)
+    if template is None or cmsder.assemble(template, attrs_der, signature) != der:
+        return False
+    other = signature + bytes(200)
+    return template if cmsder.assemble(template, attrs_der, other) == build(other).dump() else False
 
 
 def _attr_template(digest: bytes, der: bytes, other_der: bytes):
@@ -223,12 +258,21 @@ def signer_name(signer) -> str:
     return signer.signing_cert.subject.native.get("common_name", signer.signing_cert.subject.human_friendly)
 
 
-def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), timestamper=None) -> bytes:
+def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), timestamper=None,
+             direct: bool = True) -> bytes:
     """Sign ``pdf`` (PAdES B-B, or B-T with a timestamper / ``options.timestamp_url``).
+
+    An invisible B-B signature on a fresh one-page certificate is written by :mod:`.fastsign`
+    (``direct=False``: always through pyHanko's ``PdfSigner``, as the tests compare both).
 
     :param signer: from :func:`load_pkcs12_signer` or :func:`load_pkcs11_signer`.
     :param timestamper: a pyHanko ``TimeStamper`` (tests pass a dummy one); else from the URL.
     """
+    timestamper = timestamper or _timestamper(options.timestamp_url)
+    if direct and not options.visible and timestamper is None:  # the common case: no pyHanko object model
+        signed = fastsign.sign(pdf, signer, options, BYTES_RESERVED)
+        if signed is not None:
+            return signed
     meta = signers.PdfSignatureMetadata(
         field_name=options.field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=options.reason, location=options.location)
@@ -239,11 +283,10 @@ def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), tim
         from pyhanko.stamp import TextStampStyle
         stamp_style = TextStampStyle(stamp_text="Digitally signed by %(signer)s\nDate: %(ts)s",
                                      border_width=0)
-    timestamper = timestamper or _timestamper(options.timestamp_url)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style, new_field_spec=spec,
                                    timestamper=timestamper)
     writer = _SigningWriter(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
-    loopsafe.call(pdf_signer.sign_pdf, writer, output=out,
-                  bytes_reserved=BYTES_RESERVED_TIMESTAMPED if timestamper else BYTES_RESERVED)
+    reserved = BYTES_RESERVED_TIMESTAMPED if timestamper else BYTES_RESERVED
+    loopsafe.run(lambda: pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=reserved))
     return out.getvalue()
