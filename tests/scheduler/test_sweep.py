@@ -169,3 +169,44 @@ def test_one_sweeper_on_sqlite_whatever_the_setting(app, api):
         result = sweep_parallel(app, 4)
     assert (result.fired, result.failed) == (1, 0)
     assert [e["level"] for e in escalations(app, ain)] == [1]
+
+
+def test_one_failing_timer_in_a_batch_is_rolled_back_alone_and_the_rest_fire_once(app, api, monkeypatch):
+    """Ten instances in one claimed batch; the fourth writes its escalation and then raises."""
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep
+    from tests.processes.test_statement_count import counting
+    real = engine.registry.get_service("escalate")
+    ain = submit_residential(api)
+    with app.app_context():
+        ids = [db.session.scalar(select(Application.process_instance_id).where(Application.ain == ain))]
+        ids += clone(ain, 9, prefix="F")
+        db.session.commit()
+        broken_app = db.session.scalar(select(Application.ain).where(Application.process_instance_id == ids[3]))
+        db.session.remove()
+
+    def writes_then_raises(call):
+        real(call)                      # the escalation, its audit row and alerts are written …
+        if call.context.application.ain == broken_app:
+            raise RuntimeError("alert gateway exploded")   # … and must go with the savepoint
+    monkeypatch.setitem(engine.registry._REGISTRY, "escalate", writes_then_raises)
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    with time_machine.travel(later, tick=True):
+        with counting(app) as seen:
+            result = run_sweep(app)
+        assert run_sweep(app).fired == 0          # nothing fires twice; the failed one is backed off
+    assert (result.fired, result.failed) == (9, 1) and list(result.failures) == [ids[3]]
+    assert seen["sql"].count("SELECT process_instance") == 2 + 1 and seen["commit"] == 1 + 1   # one batch
+    with app.app_context():
+        per_instance = dict(db.session.execute(select(WorkItem.instance_id, func.count(Escalation.id))
+                                               .join(Escalation, Escalation.work_item_id == WorkItem.id)
+                                               .group_by(WorkItem.instance_id)).all())
+        assert per_instance == {i: 1 for i in ids if i != ids[3]}
+        failures, error, due = db.session.execute(select(
+            ProcessInstance.timer_failures, ProcessInstance.last_error, ProcessInstance.next_timer_at)
+            .where(ProcessInstance.id == ids[3])).one()
+        assert failures == 1 and "alert gateway exploded" in error and due > later
+        db.session.remove()
+    assert escalations(app, broken_app) == []
