@@ -31,3 +31,23 @@ def cached(key, load):
     if key not in cache:
         cache[key] = load()
     return cache[key]
+
+
+_ROWS = "batch_rows"
+
+
+@contextmanager
+def batch_rows(**rows):
+    """Rows a batch job has read for the current transaction, under the row locks it holds (the timer
+    sweep: the claimed instances' open work items, the escalations already raised on them), so a
+    reader may take them from here instead of asking again. Gone when the block ends."""
+    db.session.info[_ROWS] = rows
+    try:
+        yield
+    finally:
+        db.session.info.pop(_ROWS, None)
+
+
+def batch_row(name: str):
+    """What :func:`batch_rows` holds under ``name`` (``None`` outside such a block)."""
+    return db.session.info.get(_ROWS, {}).get(name)

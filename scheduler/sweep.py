@@ -19,9 +19,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import clock, engine
-from app.batch_cache import batch_cache
+from app.batch_cache import batch_cache, batch_rows
 from app.extensions import db
-from app.models import Application, ProcessInstance, WorkItem
+from app.models import Application, Escalation, ProcessInstance, WorkItem
 from app.processes import store
 from app.processes.context import ProcessContext
 from app.processes.projection import project
@@ -59,15 +59,19 @@ def claim_batch(now: datetime, size: int, exclude: set[int] = frozenset()) -> li
     return list(db.session.scalars(stmt).unique())
 
 
-def _batch_rows(ids: list[int]) -> tuple[dict, dict]:
-    """The applications (with SLA clocks) and open work items of the claimed instances, one read each."""
+def _batch_rows(ids: list[int]) -> tuple[dict, dict, set]:
+    """The claimed instances' applications (with SLA clocks), open work items and the escalations
+    already raised on those items: one read each for the batch, exact while the claim holds the rows."""
     applications = {a.process_instance_id: a for a in db.session.scalars(
         select(Application).where(Application.process_instance_id.in_(ids)).options(joinedload(Application.sla_clock)))}
     open_items: dict[int, list] = {i: [] for i in ids}
     for item in db.session.scalars(select(WorkItem).where(WorkItem.instance_id.in_(ids), WorkItem.closed_at.is_(None))
                                    .order_by(WorkItem.id)):
         open_items[item.instance_id].append(item)
-    return applications, open_items
+    item_ids = [item.id for items in open_items.values() for item in items]
+    escalated = {(item_id, level) for item_id, level in db.session.execute(select(
+        Escalation.work_item_id, Escalation.level).where(Escalation.work_item_id.in_(item_ids)))} if item_ids else set()
+    return applications, open_items, escalated
 
 
 def _fire(instance: ProcessInstance, application: Application | None, open_items: list, settings) -> None:
@@ -104,25 +108,31 @@ def fire_batch(now: datetime, settings, size: int, result: SweepResult, again: s
         if not instances:
             db.session.rollback()
             return 0
-        applications, open_items = _batch_rows([i.id for i in instances])
-        for instance in instances:
-            instance_id, failures = instance.id, instance.timer_failures or 0
-            try:
-                with db.session.begin_nested():
-                    _fire(instance, applications.get(instance_id), open_items[instance_id], settings)
-            except Exception as exc:  # noqa: BLE001 - any failure of one instance must not stop the others
-                log.warning("timer of process instance %s failed: %s", instance_id, exc, exc_info=True)
-                result.failures[instance_id] = _back_off(instance_id, failures, exc, now)
-                result.failed += 1
-                continue
-            result.fired += 1
-            if instance.next_timer_at is not None and instance.next_timer_at <= now:
-                again.add(instance_id)
+        applications, open_items, escalated = _batch_rows([i.id for i in instances])
+        with batch_rows(open_items=open_items, escalated=escalated):   # escalate reads them (app/sla)
+            _fire_each(instances, applications, open_items, settings, now, result, again)
         db.session.commit()
         return len(instances)
     except Exception:
         db.session.rollback()
         raise
+
+
+def _fire_each(instances, applications, open_items, settings, now, result: SweepResult, again: set[int]) -> None:
+    """Each claimed instance in its own savepoint: a failure is rolled back alone and backed off."""
+    for instance in instances:
+        instance_id, failures = instance.id, instance.timer_failures or 0
+        try:
+            with db.session.begin_nested():
+                _fire(instance, applications.get(instance_id), open_items[instance_id], settings)
+        except Exception as exc:  # noqa: BLE001 - any failure of one instance must not stop the others
+            log.warning("timer of process instance %s failed: %s", instance_id, exc, exc_info=True)
+            result.failures[instance_id] = _back_off(instance_id, failures, exc, now)
+            result.failed += 1
+            continue
+        result.fired += 1
+        if instance.next_timer_at is not None and instance.next_timer_at <= now:
+            again.add(instance_id)
 
 
 def sweep(settings, now: datetime | None = None, *, batch: int | None = None) -> SweepResult:
