@@ -1,6 +1,6 @@
 """Reference rows a batch job reads again and again, kept for the length of the job.
 
-A timer sweep fires hundreds of instances, one transaction each; every commit expires what the
+A timer sweep fires hundreds of instances, a batch per transaction; every commit expires what the
 session loaded, so without this each escalation walked the location tree and looked up the same
 offices and officers again (24 statements per timer, docs/performance.md). Inside
 ``with batch_cache():`` :func:`cached` keeps plain values (ids, codes, addresses — never ORM objects,
