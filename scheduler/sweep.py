@@ -135,15 +135,19 @@ def _fire_each(instances, applications, open_items, settings, now, result: Sweep
             again.add(instance_id)
 
 
-def sweep(settings, now: datetime | None = None, *, batch: int | None = None) -> SweepResult:
-    """Fire every timer due at ``now`` (default: the app clock). Needs an app context."""
+def sweep(settings, now: datetime | None = None, *, batch: int | None = None, stop=None) -> SweepResult:
+    """Fire every timer due at ``now`` (default: the app clock). Needs an app context.
+
+    :param stop: a callable asked between batches; when it answers true the sweep ends early (a
+        sweeper process told to stop finishes its batch, not the whole burst)."""
     now = now or clock.now()
     size = max(1, int(batch or settings.get("TIMER_CLAIM_BATCH") or CLAIM_BATCH))
     result = SweepResult()
     again: set[int] = set()
     with batch_cache():   # offices, location ancestors and officers read once per sweep, not per timer
         while fire_batch(now, settings, size, result, again):
-            pass
+            if stop is not None and stop():
+                break
     result.next_due = clock.as_utc(db.session.scalar(select(func.min(ProcessInstance.next_timer_at)).where(
         ProcessInstance.status == "RUNNING")))
     db.session.commit()

@@ -8,7 +8,8 @@ pool alone, for a host that only sweeps. Each child (``python -m scheduler.sweep
 app from the environment, sweeps, and sleeps until the next due timer or ``TIMER_SWEEP_SECONDS``,
 whichever comes first. The claim (``FOR UPDATE SKIP LOCKED``, scheduler/sweep.py) keeps every timer
 exactly-once between them, the leader's own sweep and the sweepers of other hosts; no leader lock
-is needed. A child exits on SIGTERM, and within a second when its parent is gone (``kill -9``).
+is needed. A child exits on SIGTERM once the batch it is firing commits, and within a second of
+its parent going (``kill -9``).
 """
 import logging
 import os
@@ -43,7 +44,7 @@ def sweep_loop(app, stop: threading.Event, parent_pid: int | None = None) -> Non
         try:
             with app.app_context():
                 try:
-                    result = sweep(app.config)
+                    result = sweep(app.config, stop=stop.is_set)   # SIGTERM: end after this batch
                 finally:
                     db.session.remove()
             if result.fired or result.failed:

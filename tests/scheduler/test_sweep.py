@@ -268,3 +268,21 @@ def test_a_sweeper_sleeps_until_the_next_timer_at_most_one_interval():
     assert seconds_until_next(SweepResult(next_due=now + timedelta(hours=1)), 30, now) == 30
     assert seconds_until_next(SweepResult(next_due=None), 30, now) == 30
     assert seconds_until_next(SweepResult(next_due=now - timedelta(seconds=5)), 30, now) == 0.05
+
+
+def test_a_sweep_told_to_stop_ends_after_the_batch_it_is_firing(app, api):
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep
+    ain = submit_residential(api)
+    with app.app_context():
+        clone(ain, 9, prefix="H")
+        db.session.commit()
+        db.session.remove()
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
+        with app.app_context():
+            first = sweep(app.config, batch=4, stop=lambda: True)
+            rest = sweep(app.config, batch=4)
+            db.session.remove()
+    assert (first.fired, rest.fired) == (4, 6)
