@@ -1,8 +1,8 @@
 """Sweeper processes: the timer sweep in processes of its own, on every host, leader or standby.
 
 Sweeper threads (``PRAVAH_TIMER_SWEEPERS``, :func:`scheduler.sweep.sweep_parallel`) share one
-interpreter lock, so on a host they use about one core whatever their number. A burst of timers
-drains faster with processes: ``flask scheduler run`` starts ``PRAVAH_TIMER_SWEEP_PROCESSES``
+interpreter lock, so on a host they use about one core between them; processes can use every core
+(when the cores are free: docs/performance.md). ``flask scheduler run`` starts ``PRAVAH_TIMER_SWEEP_PROCESSES``
 children (default 0) and restarts any that dies; ``flask scheduler sweepers --processes N`` runs a
 pool alone, for a host that only sweeps. Each child (``python -m scheduler.sweepers``) builds the
 app from the environment, sweeps, and sleeps until the next due timer or ``TIMER_SWEEP_SECONDS``,
