@@ -90,7 +90,7 @@ def main():
                        "PRAVAH_DATA_DIR": "/tmp/pravah_bench_timers", "PRAVAH_ENV": "development"})
     import logging
     logging.disable(logging.WARNING)
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import func, select, update
 
     from app import create_app
     from app.extensions import db
