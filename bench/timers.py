@@ -38,7 +38,10 @@ PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/pravah_sla_bench"
 
 
 def pick_database(url: str | None) -> str:
+    """``--db`` (a PostgreSQL database named there is created when missing), else the default."""
     if url:
+        if url.startswith("postgresql"):
+            subprocess.run([sys.executable, "-m", "tests.pg_available", url, "--create"], cwd=ROOT, check=True)
         return url
     probe = subprocess.run([sys.executable, "-m", "tests.pg_available", PG_DEFAULT, "--create"], cwd=ROOT,
                            capture_output=True)
@@ -123,8 +126,8 @@ def main():
         old_due = db.session.scalar(select(WorkItem.due_at).where(WorkItem.instance_id == source_id))
         old_iso = old_due.isoformat()
 
-        def make_due(count, first, spread):
-            ids = clone(ain, count, prefix=f"D{first.second:02d}")
+        def make_due(count, first, spread, prefix):
+            ids = clone(ain, count, prefix=prefix)
             for i, pid in enumerate(ids):
                 due = first + timedelta(seconds=spread * i / max(1, count))
                 state = db.session.scalar(select(ProcessInstance.state).where(ProcessInstance.id == pid))
@@ -141,7 +144,7 @@ def main():
         if args.burst:
             return burst(app, args, ain, old_iso, source_id, far)
         first = datetime.now(timezone.utc) + timedelta(seconds=20)
-        due_ids = make_due(args.due, first, args.window)
+        due_ids = make_due(args.due, first, args.window, "L")
         print(f"data: {args.waiting:,} waiting + {args.due:,} due instances (waiting rows inserted in "
               f"{waiting_s:.1f} s); due times spread over {args.window:g} s from +20 s")
         db.session.remove()
@@ -168,7 +171,7 @@ def main():
 
     with app.app_context():
         past = datetime.now(timezone.utc) - timedelta(seconds=5)
-        make_due(args.due, past, 0)
+        make_due(args.due, past, 0, "T")   # other AINs than the first copies
         db.session.remove()
         t0 = time.perf_counter()
         result = sweep(app.config)
