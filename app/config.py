@@ -31,6 +31,11 @@ class Config:
         self.TIMER_SWEEP_SECONDS = _int("PRAVAH_TIMER_SWEEP_SECONDS", 30)
         #: Sweeper threads per scheduler run (each claims with SKIP LOCKED; a burst drains in parallel).
         self.TIMER_SWEEPERS = _int("PRAVAH_TIMER_SWEEPERS", 2)
+        #: Sweeper processes every `flask scheduler run` starts besides its leader duties; they sweep on
+        #: every host, leader or standby (processes: threads share one GIL).
+        self.TIMER_SWEEP_PROCESSES = _int("PRAVAH_TIMER_SWEEP_PROCESSES", 0)
+        #: Due instances one sweeper claims per transaction (row locks held until the batch commits).
+        self.TIMER_CLAIM_BATCH = _int("PRAVAH_TIMER_CLAIM_BATCH", 20)
         self.NOTIFY_BACKEND = os.environ.get("PRAVAH_NOTIFY_BACKEND", "console")
         self.DEMO_PASSWORD = os.environ.get("PRAVAH_DEMO_PASSWORD", "demo-pass-2026")
         #: QR, receipt and SMS links; by default the address `make run` (`flask serve`) listens on.

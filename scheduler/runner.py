@@ -74,6 +74,8 @@ class SchedulerProcess:
         self.failures = 0
         self.job_error: str | None = None
         self._reported = (None, 0.0)
+        #: a :class:`scheduler.sweepers.SweeperPool` kept running (dead children restarted) each round
+        self.sweepers = None
 
     @property
     def leading(self) -> bool:
@@ -88,6 +90,8 @@ class SchedulerProcess:
                     self._failed(exc)
                     self.stopping.wait(backoff_seconds(self.failures))
                     continue
+                if self.sweepers is not None:
+                    self.sweepers.ensure()
                 self.stopping.wait(STANDBY_POLL_SECONDS)
         finally:
             self._stop_scheduler()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from .. import engine, policy
 from ..audit.operations import record as audit
-from ..batch_cache import cached
+from ..batch_cache import batch_row, cached
 from ..extensions import db
 from ..models import Escalation, Location, Office, Posting, WorkItem
 from ..processes import hooks
@@ -130,9 +130,14 @@ def escalate(call) -> None:
     task_key = call.properties.get("task")
     if level not in (1, 2) or not task_key:
         raise ValueError(f"escalate on {call.task_id} needs properties level=1|2 and task=<user task id>")
-    item = db.session.scalar(select(WorkItem).where(
-        WorkItem.application_id == application.id, WorkItem.task_key == task_key, WorkItem.closed_at.is_(None))
-        .order_by(WorkItem.id.desc()).limit(1))
+    open_items = (batch_row("open_items") or {}).get(application.process_instance_id)
+    if open_items is not None:   # a timer sweep read the instance's open items with its claim
+        item = max((i for i in open_items if i.task_key == task_key and i.closed_at is None),
+                   key=lambda i: i.id, default=None)
+    else:
+        item = db.session.scalar(select(WorkItem).where(
+            WorkItem.application_id == application.id, WorkItem.task_key == task_key, WorkItem.closed_at.is_(None))
+            .order_by(WorkItem.id.desc()).limit(1))
     if item is None:
         return None
     sla = clock_of(application)
@@ -141,8 +146,12 @@ def escalate(call) -> None:
     role = limits.get(f"l{level}_role")
     if not role:
         return None    # the matrix names no officer at this level (e.g. flow C has no L2)
-    if db.session.scalar(select(Escalation.id).where(Escalation.work_item_id == item.id,
-                                                     Escalation.level == level)) is not None:
+    raised = batch_row("escalated") if open_items is not None else None   # {(work item id, level)}
+    if raised is not None:
+        if (item.id, level) in raised:
+            return None
+    elif db.session.scalar(select(Escalation.id).where(Escalation.work_item_id == item.id,
+                                                       Escalation.level == level)) is not None:
         return None
     office = target_office(item, application, role, now)
     if office is None:
@@ -156,6 +165,8 @@ def escalate(call) -> None:
     db.session.add(escalation)
     item.escalation_level = max(item.escalation_level or 0, level)
     db.session.flush()
+    if raised is not None:
+        raised.add((item.id, level))
     audit("escalated", "application", application.ain, role=role, stage=item.task_name,
           data={"level": level, "to_office": office.code, "to_role": role, "task_id": item.id})
     hooks.emit("escalated", application=application, item=item, escalation=escalation)

@@ -169,3 +169,120 @@ def test_one_sweeper_on_sqlite_whatever_the_setting(app, api):
         result = sweep_parallel(app, 4)
     assert (result.fired, result.failed) == (1, 0)
     assert [e["level"] for e in escalations(app, ain)] == [1]
+
+
+def test_one_failing_timer_in_a_batch_is_rolled_back_alone_and_the_rest_fire_once(app, api, monkeypatch):
+    """Ten instances in one claimed batch; the fourth writes its escalation and then raises."""
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep
+    from tests.processes.test_statement_count import counting
+    real = engine.registry.get_service("escalate")
+    ain = submit_residential(api)
+    with app.app_context():
+        ids = [db.session.scalar(select(Application.process_instance_id).where(Application.ain == ain))]
+        ids += clone(ain, 9, prefix="F")
+        db.session.commit()
+        broken_app = db.session.scalar(select(Application.ain).where(Application.process_instance_id == ids[3]))
+        db.session.remove()
+
+    def writes_then_raises(call):
+        real(call)                      # the escalation, its audit row and alerts are written …
+        if call.context.application.ain == broken_app:
+            raise RuntimeError("alert gateway exploded")   # … and must go with the savepoint
+    monkeypatch.setitem(engine.registry._REGISTRY, "escalate", writes_then_raises)
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    with time_machine.travel(later, tick=True):
+        with counting(app) as seen:
+            result = run_sweep(app)
+        assert run_sweep(app).fired == 0          # nothing fires twice; the failed one is backed off
+    assert (result.fired, result.failed) == (9, 1) and list(result.failures) == [ids[3]]
+    assert seen["sql"].count("SELECT process_instance") == 2 + 1 and seen["commit"] == 1 + 1   # one batch
+    with app.app_context():
+        per_instance = dict(db.session.execute(select(WorkItem.instance_id, func.count(Escalation.id))
+                                               .join(Escalation, Escalation.work_item_id == WorkItem.id)
+                                               .group_by(WorkItem.instance_id)).all())
+        assert per_instance == {i: 1 for i in ids if i != ids[3]}
+        failures, error, due = db.session.execute(select(
+            ProcessInstance.timer_failures, ProcessInstance.last_error, ProcessInstance.next_timer_at)
+            .where(ProcessInstance.id == ids[3])).one()
+        assert failures == 1 and "alert gateway exploded" in error and due > later
+        db.session.remove()
+    assert escalations(app, broken_app) == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not PG_URL.startswith("postgres"), reason="needs PostgreSQL (PRAVAH_TEST_DATABASE_URL)")
+def test_a_pool_of_sweeper_processes_drains_a_burst_due_now_exactly_once(app, api):
+    """What `flask scheduler run` starts with PRAVAH_TIMER_SWEEP_PROCESSES: children that build the app
+    from the environment, sleep until the next due timer and sweep (no time travel: due in real time)."""
+    import time
+    from datetime import datetime, timezone
+
+    from app.models import SlaStep
+    from scheduler.sweepers import SweeperPool
+    ain = submit_residential(api)
+    with app.app_context():
+        source = db.session.scalar(select(Application.process_instance_id).where(Application.ain == ain))
+        ids = [source] + clone(ain, 199, prefix="S")
+        old_due = db.session.scalar(select(WorkItem.due_at).where(WorkItem.instance_id == source))
+        due = datetime.now(timezone.utc) + timedelta(seconds=3)
+        db.session.execute(ProcessInstance.__table__.update().where(ProcessInstance.id.in_(ids)).values(
+            state=func.replace(ProcessInstance.state, old_due.isoformat(), due.isoformat()), next_timer_at=due))
+        db.session.execute(WorkItem.__table__.update().where(WorkItem.instance_id.in_(ids)).values(due_at=due))
+        db.session.execute(SlaStep.__table__.update().where(SlaStep.work_item_id.in_(
+            select(WorkItem.id).where(WorkItem.instance_id.in_(ids)))).values(due_at=due))
+        db.session.commit()
+        db.session.remove()
+    env = dict(os.environ, PRAVAH_ENV="development", DATABASE_URL=PG_URL, PRAVAH_DATA_DIR=str(app.config["DATA_DIR"]),
+               PRAVAH_TIMER_SWEEP_SECONDS="60", PRAVAH_TIMER_CLAIM_BATCH="10")
+    pool = SweeperPool(2, env=env).start()
+    try:
+        deadline = time.monotonic() + 240
+        with app.app_context():
+            while time.monotonic() < deadline and db.session.scalar(select(func.count(Escalation.id))) < 200:
+                db.session.commit()
+                time.sleep(0.5)
+            db.session.remove()
+        assert all(p.poll() is None for p in pool.procs)          # sweeping, then asleep until the next timer
+    finally:
+        procs = list(pool.procs)
+        pool.stop()
+    assert [p.returncode for p in procs] == [0, 0]                 # SIGTERM ends them cleanly
+    with app.app_context():
+        per_item = db.session.execute(select(Escalation.work_item_id, func.count()).group_by(
+            Escalation.work_item_id)).all()
+        assert len(per_item) == 200 and {n for _, n in per_item} == {1}
+        assert min(db.session.scalars(select(Escalation.raised_at))) >= due   # not before the due instant
+        db.session.remove()
+
+
+def test_a_sweeper_sleeps_until_the_next_timer_at_most_one_interval():
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import SweepResult
+    from scheduler.sweepers import seconds_until_next
+    now = datetime(2026, 1, 5, 4, 30, tzinfo=timezone.utc)
+    assert seconds_until_next(SweepResult(next_due=now + timedelta(seconds=7)), 30, now) == 7
+    assert seconds_until_next(SweepResult(next_due=now + timedelta(hours=1)), 30, now) == 30
+    assert seconds_until_next(SweepResult(next_due=None), 30, now) == 30
+    assert seconds_until_next(SweepResult(next_due=now - timedelta(seconds=5)), 30, now) == 0.05
+
+
+def test_a_sweep_told_to_stop_ends_after_the_batch_it_is_firing(app, api):
+    import time_machine
+    from datetime import datetime, timezone
+
+    from scheduler.sweep import sweep
+    ain = submit_residential(api)
+    with app.app_context():
+        clone(ain, 9, prefix="H")
+        db.session.commit()
+        db.session.remove()
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
+        with app.app_context():
+            first = sweep(app.config, batch=4, stop=lambda: True)
+            rest = sweep(app.config, batch=4)
+            db.session.remove()
+    assert (first.fired, rest.fired) == (4, 6)

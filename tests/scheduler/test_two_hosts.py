@@ -27,14 +27,15 @@ OPERATOR = "operator.csc-domkal"
 
 
 class Host(LiveServer):
-    """One host: gunicorn (2 workers, Prometheus multiprocess dir) + ``flask scheduler run``, in
-    their own process groups so ``kill -9`` takes a whole host down."""
+    """One host: gunicorn (2 workers, Prometheus multiprocess dir) + ``flask scheduler run`` with one
+    sweeper process, in their own process groups so ``kill -9`` takes a whole host down."""
 
     def __init__(self, data, database_url, keys_dir):
         data.mkdir()
         (data / "prom").mkdir()
         super().__init__(data, DATABASE_URL=database_url, PRAVAH_SIGNING_KEYS_DIR=str(keys_dir),
                          PRAVAH_SLA_DAY_SECONDS="2", PRAVAH_TIMER_SWEEP_SECONDS="1",
+                         PRAVAH_TIMER_SWEEP_PROCESSES="1",   # a sweeper process per host, leader or not
                          PROMETHEUS_MULTIPROC_DIR=str(data / "prom"))
 
     def start(self, name, *argv):
