@@ -17,7 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 
-from . import cmsder, fastsign, loopsafe
+from . import cmsder, loopsafe
 
 #: Room for the CMS blob. Fixed, so pyHanko skips its dry-run signature to estimate it; a B-T
 #: timestamp token with its chain adds a few kB.
@@ -258,21 +258,13 @@ def signer_name(signer) -> str:
     return signer.signing_cert.subject.native.get("common_name", signer.signing_cert.subject.human_friendly)
 
 
-def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), timestamper=None,
-             direct: bool = True) -> bytes:
+def sign_pdf(pdf: bytes, signer, options: SigningOptions = SigningOptions(), timestamper=None) -> bytes:
     """Sign ``pdf`` (PAdES B-B, or B-T with a timestamper / ``options.timestamp_url``).
-
-    An invisible B-B signature on a fresh one-page certificate is written by :mod:`.fastsign`
-    (``direct=False``: always through pyHanko's ``PdfSigner``, as the tests compare both).
 
     :param signer: from :func:`load_pkcs12_signer` or :func:`load_pkcs11_signer`.
     :param timestamper: a pyHanko ``TimeStamper`` (tests pass a dummy one); else from the URL.
     """
     timestamper = timestamper or _timestamper(options.timestamp_url)
-    if direct and not options.visible and timestamper is None:  # the common case: no pyHanko object model
-        signed = fastsign.sign(pdf, signer, options, BYTES_RESERVED)
-        if signed is not None:
-            return signed
     meta = signers.PdfSignatureMetadata(
         field_name=options.field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=options.reason, location=options.location)
