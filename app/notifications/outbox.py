@@ -8,14 +8,14 @@ first dispatch from the ``params`` stored here (plus the remarks and UIN known b
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..accounts.mobile import e164
 from ..batch_cache import cached
 from ..extensions import db
-from ..models import AuditEvent, Notification, Office, Posting, User
+from ..models import Notification, Office, Posting, User
 from . import templates
 
 MOBILE_CHANNELS = ("sms", "whatsapp")
@@ -55,7 +55,10 @@ def enqueue_many(rows: list[dict]) -> int:
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
             .returning(table.c.id))
-    return len(db.session.execute(stmt).all())
+    # On the transaction's connection, without the session's autoflush: every row it names by id
+    # (application, user) has been written already (ids come from the database), and the change
+    # being reported is flushed once, with its audit event, at the end of the request.
+    return len(db.session.connection().execute(stmt).all())
 
 
 def _settings():
@@ -98,10 +101,9 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
         params["remedy"] = sentence(remedy) or sentence(templates.default_text("remedy", language, settings))
     if rule.get("remarks_from_action"):
         # The officer's remarks are recorded after the engine ran; the dispatcher takes them from
-        # the first matching audit event after this one.
+        # the first matching audit event after the chain's head now (kept on the row: no SELECT).
         params["remarks_action"] = rule["remarks_from_action"]
-        params["audit_after_id"] = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)).where(
-            AuditEvent.object_type == "application", AuditEvent.object_key == application.ain))
+        params["audit_after_hash"] = application.audit_head
     change = _change_number(application)
     enqueue_many([message(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"),
                           language=language, application_id=application.id, params=params,

@@ -55,7 +55,9 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
     _set_status(application, ready, saved, now, acted)
     for item in opened:   # before the flush: what listeners set on the item goes into its INSERT
         hooks.emit("task_opened", application=application, item=item)
-    db.session.flush()
+    # Not flushed here: the caller's audit event sets the application's chain head, and one flush at
+    # the commit writes the application once with it (the listeners' own statements need no flush:
+    # the outbox INSERT names only rows that exist already).
     if old_status != application.status or new_application:
         hooks.emit("status_changed", application=application, old=None if new_application else old_status,
                    new=application.status, actor=actor)
