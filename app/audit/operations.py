@@ -88,8 +88,8 @@ def _held(application: Application) -> bool:
 
 def _application_locked(ain: str | None) -> Application | None:
     """The application of ``ain`` with its row locked for this transaction and its head current."""
-    found = next((o for o in list(db.session.new) + list(db.session.identity_map.values())
-                  if isinstance(o, Application) and o.ain == ain), None)
+    found = next((o for o in list(db.session.new) + list(db.session.identity_map.values())   # loaded: no SQL
+                  if isinstance(o, Application) and inspect(o).dict.get("ain") == ain), None)
     if found is not None and _held(found):
         return found
     locking = db.session.get_bind().dialect.name == "postgresql"
