@@ -1,7 +1,8 @@
 """Officers' task operations. Each takes an explicit actor, flushes, never commits."""
+import functools
 import re
 
-from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from .. import clock, policy
@@ -88,22 +89,14 @@ def _locked_task(item_id: int, actor, named: list[str]) -> tuple[WorkItem | None
 
     :returns: ``(item, older item id or None, {username: {role: user id}})``.
     """
-    stmt = (select(WorkItem, _older_in_queue(actor).label("older_id"),
-                   *(_postings_at_office(name).label(f"named_{i}") for i, name in enumerate(named)))
-            .join(WorkItem.application)
-            .join(ProcessInstance, ProcessInstance.id == Application.process_instance_id)
-            .where(WorkItem.id == item_id)
-            .options(contains_eager(WorkItem.application).joinedload(Application.sla_clock),
-                     contains_eager(WorkItem.application).contains_eager(Application.instance),
-                     contains_eager(WorkItem.application).undefer(Application.has_live_webhook))
-            .execution_options(populate_existing=True))
-    if store.locks_rows():   # the instance first, as every other writer of it locks it
-        stmt = stmt.with_for_update(of=[ProcessInstance, Application])
-    row = db.session.execute(stmt).first()
+    locking = store.locks_rows()
+    params = {"item_id": item_id, "actor_id": actor.id, "now": clock.now(),
+              **{f"named_{i}": name for i, name in enumerate(named)}}
+    row = db.session.execute(_task_statement(len(named), locking), params).first()
     if row is None:
         return None, None, {}
     item = row[0]
-    if store.locks_rows():
+    if locking:
         hold(item.application)
     postings = {}
     for name, found in zip(named, row[2:]):
@@ -124,25 +117,44 @@ def _named_officers(body: dict) -> list[str]:
     return named[:_MAX_NAMED]
 
 
-def _postings_at_office(username: str):
-    """SQL: ``role:user id,…`` of an active user's current postings at the loaded task's office."""
+@functools.cache
+def _task_statement(named: int, locking: bool):
+    """Built once per shape (how many officers are named; whether rows are locked), with bound
+    parameters ``item_id``, ``actor_id``, ``now`` and ``named_<i>``: building it is most of its cost."""
+    stmt = (select(WorkItem, _older_in_queue().label("older_id"),
+                   *(_postings_at_office(i).label(f"named_{i}") for i in range(named)))
+            .join(WorkItem.application)
+            .join(ProcessInstance, ProcessInstance.id == Application.process_instance_id)
+            .where(WorkItem.id == bindparam("item_id"))
+            .options(contains_eager(WorkItem.application).joinedload(Application.sla_clock),
+                     contains_eager(WorkItem.application).contains_eager(Application.instance),
+                     contains_eager(WorkItem.application).undefer(Application.has_live_webhook))
+            .execution_options(populate_existing=True))
+    if locking:   # the instance first, as every other writer of it locks it
+        stmt = stmt.with_for_update(of=[ProcessInstance, Application])
+    return stmt
+
+
+def _postings_at_office(i: int):
+    """SQL: ``role:user id,…`` of the current postings at the loaded task's office of the active user
+    named by parameter ``named_<i>``."""
     return (select(func.aggregate_strings(Posting.role + ":" + cast(User.id, String), ","))
             .select_from(User).join(Posting, Posting.user_id == User.id)
-            .where(User.username == username, User.active.is_(True), Posting.office_id == WorkItem.office_id,
-                   policy.current_filter(Posting))
+            .where(User.username == bindparam(f"named_{i}"), User.active.is_(True),
+                   Posting.office_id == WorkItem.office_id, policy.current_filter(Posting, bindparam("now")))
             .correlate(WorkItem).scalar_subquery())
 
 
-def _older_in_queue(actor):
-    """SQL: an open item the actor could take that is ahead of the loaded task in its FIFO queue (only
-    for a service that enforces FIFO): Tatkal first, then by submission time."""
+def _older_in_queue():
+    """SQL: an open item the actor (parameter ``actor_id``) could take that is ahead of the loaded task
+    in its FIFO queue (only for a service that enforces FIFO): Tatkal first, then by submission time."""
     other = aliased(WorkItem)
     earlier = other.app_submitted_at < WorkItem.app_submitted_at
     ahead = or_(and_(other.tatkal.is_(True), earlier),
                 and_(WorkItem.tatkal.is_not(True), or_(other.tatkal.is_(True), earlier)))
     older = (select(other.id).where(
         other.closed_at.is_(None), other.id != WorkItem.id, other.office_id == WorkItem.office_id,
-        or_(other.assignee_id.is_(None), other.assignee_id == actor.id),
+        or_(other.assignee_id.is_(None), other.assignee_id == bindparam("actor_id")),
         other.role == WorkItem.role, other.task_key == WorkItem.task_key,
         other.service_id == Application.service_id, ahead)
         .order_by(other.tatkal.desc(), other.app_submitted_at).limit(1)

@@ -5,6 +5,7 @@ emission of the same change cannot queue a second message. The hook listeners tu
 status changes and escalations into rows per recipient and channel; the body is rendered at the
 first dispatch from the ``params`` stored here (plus the remarks and UIN known by then).
 """
+import functools
 from datetime import datetime
 from typing import NamedTuple
 
@@ -51,14 +52,19 @@ def enqueue_many(rows: list[dict]) -> int:
     """Add messages (:func:`message` rows) in ONE statement; :returns: how many were new."""
     if not rows:
         return 0
-    table = Notification.__table__
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(table.c.id))
     # On the transaction's connection, without the session's autoflush: every row it names by id
     # (application, user) has been written already (ids come from the database), and the change
-    # being reported is flushed once, with its audit event, at the end of the request.
-    return len(db.session.connection().execute(stmt).all())
+    # being reported is flushed once, with its audit event, at the end of the request. The rows go
+    # as parameters of one cached statement (sent as one multi-row INSERT: "insertmanyvalues").
+    stmt = _insert_statement(db.session.get_bind().dialect.name)
+    return len(db.session.connection().execute(stmt, rows).all())
+
+
+@functools.cache
+def _insert_statement(dialect: str):
+    table = Notification.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
 
 
 def _settings():
