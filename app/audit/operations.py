@@ -181,17 +181,21 @@ def verify_all(progress=None) -> BrokenLink | None:
 
 def head_mismatch() -> BrokenLink | None:
     """The first application whose ``audit_head`` is not the hash of its chain's last event (the last
-    events were removed, or the head was altered), else ``None``: one grouped pass over the trail."""
+    events were removed, or the head was altered), else ``None``: one grouped pass over the trail
+    (hash joins; a ``LIMIT 1`` here would make the planner walk the applications one by one)."""
     last_id = (select(func.max(AuditEvent.id).label("id")).where(AuditEvent.object_type == "application")
                .group_by(AuditEvent.object_key).subquery())
     last = (select(AuditEvent.id, AuditEvent.object_key, AuditEvent.hash)
             .join(last_id, last_id.c.id == AuditEvent.id).subquery())
-    row = db.session.execute(
-        select(Application.ain, Application.audit_head, last.c.id).outerjoin(last, last.c.object_key == Application.ain)
-        .where(Application.audit_head.is_distinct_from(last.c.hash)).order_by(Application.id).limit(1)).first()
-    if row is None:
+    first = db.session.scalar(
+        select(func.min(Application.id)).select_from(Application).outerjoin(last, last.c.object_key == Application.ain)
+        .where(Application.audit_head.is_distinct_from(last.c.hash)))
+    if first is None:
         return None
-    return BrokenLink(row.id or 0, "application", row.ain,
+    ain = db.session.scalar(select(Application.ain).where(Application.id == first))
+    event_id = db.session.scalar(select(func.max(AuditEvent.id)).where(
+        AuditEvent.object_type == "application", AuditEvent.object_key == ain))
+    return BrokenLink(event_id or 0, "application", ain,
                       "the chain's head kept on the application is not its last event "
                       "(the last events were removed, or the head was changed)")
 
