@@ -1,7 +1,7 @@
 """application.audit_head: the head of each application's audit chain kept on its row
 
 Revision ID: chain01
-Revises: perf02
+Revises: mis01
 Create Date: 2026-12-03 12:40:00
 
 An officer action selected the last hash of the application's chain before appending (one statement)
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'chain01'
-down_revision = 'perf02'
+down_revision = 'mis01'
 branch_labels = None
 depends_on = None
 
@@ -36,5 +36,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('application', schema=None) as batch_op:
-        batch_op.drop_column('audit_head')
+    # ALTER TABLE … DROP COLUMN on both (SQLite ≥ 3.35): a batch copy of the table would drop the MIS
+    # triggers on it (mis01) and trip over those on other tables that name it.
+    op.execute("ALTER TABLE application DROP COLUMN audit_head")
