@@ -171,7 +171,7 @@ def _office_name(item) -> str:
     if item is None or item.office_id is None:
         return ""
     return cached(("office_name", item.office_id), lambda: db.session.scalar(
-        select(Office.name).where(Office.id == item.office_id))) or ""
+        select(Office.name).where(Office.id == item.office_id).execution_options(autoflush=False))) or ""
 
 
 def _officers_of(item) -> list:
@@ -194,7 +194,8 @@ def _posted(office_id: int, role: str) -> list[Officer]:
     """The active officers posted at the office in the role (once per sweep inside ``batch_cache``)."""
     return cached(("posted_officers", office_id, role), lambda: [Officer(*row) for row in db.session.execute(
         select(User.id, User.language, User.mobile, User.email).join(Posting, Posting.user_id == User.id).where(
-            Posting.office_id == office_id, Posting.role == role, User.active.is_(True)))])
+            Posting.office_id == office_id, Posting.role == role, User.active.is_(True))
+        .execution_options(autoflush=False))])   # reference rows: the change being alerted flushes once, later
 
 
 def on_certificate_revoked(certificate, reason=None, **_) -> None:
