@@ -186,6 +186,7 @@ class Cloner:
         mobile = f"9{self.rng.randrange(10**8, 10**9):09d}"
         row.update(id=aid, ain=ain, process_instance_id=pid, applicant_mobile=mobile, idempotency_key=None)
         out["application"].append(row)
+        application = row
         item_ids = {}
         for w in t["work_item"]:
             item_ids[w["id"]] = self._id("work_item")
@@ -201,6 +202,7 @@ class Cloner:
             row = {**moved(e), "id": self._id("audit_event"), "object_key": ain, "prev_hash": prev}
             row["hash"] = prev = _digest(row)
             out["audit_event"].append(row)
+        application["audit_head"] = prev   # the copy's own chain (the template's head would not verify)
         for c in t["certificate"]:
             # a copy takes no revocation-bit entry of its own (the template's is unique to it)
             out["certificate"].append({**moved(c), "id": self._id("certificate"), "application_id": aid,

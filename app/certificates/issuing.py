@@ -79,7 +79,7 @@ def issue_certificate_task(call) -> dict:
         raise AlreadyIssued(f"Application {application.ain} already has a valid certificate.") from exc
     application.status = "DELIVERED"
     hooks.emit("certificate_issued", certificate=certificate, application=application, actor=actor, now=context.now)
-    audit("issued", "certificate", certificate.uin, actor=actor, at=context.now,
+    audit("issued", "certificate", certificate.uin, actor=actor, at=context.now, new_object=True,   # a new UIN
           data={"ain": application.ain, "sha256": certificate.pdf_sha256, "signer": certificate.signer_name})
     return {"certificate_uin": certificate.uin}
 

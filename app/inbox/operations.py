@@ -1,9 +1,12 @@
 """Officers' task operations. Each takes an explicit actor, flushes, never commits."""
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+import functools
+import re
+
+from sqlalchemy import String, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from .. import clock, policy
-from ..audit.operations import record as audit
+from ..audit.operations import hold, record as audit
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..formschema import actions as form_actions, field_errors, officer_fields
@@ -75,20 +78,89 @@ def _may_act(actor, item: WorkItem | None) -> WorkItem:
     return item
 
 
-def _locked_task(item_id: int) -> WorkItem | None:
-    """The task with its application, SLA clock and process instance in one statement, the instance row
-    locked for this transaction (PostgreSQL; ``store.lock``), so validation and the engine see the state
-    nobody else is changing. The instance comes back as committed by whoever held the lock before us."""
-    stmt = (select(WorkItem).join(WorkItem.application)
+def _locked_task(item_id: int, actor, named: list[str]) -> tuple[WorkItem | None, int | None, dict]:
+    """The task with its application, SLA clock and process instance in one statement, the instance and
+    application rows locked for this transaction (PostgreSQL; ``store.lock``), so validation and the
+    engine see the state nobody else is changing, and the application's audit chain head is current
+    (``audit.hold``). The rows come back as committed by whoever held the locks before us.
+
+    The same statement answers the checks the action needs: the FIFO queue's older item (when the
+    service enforces FIFO) and the postings at the task's office of the officers ``named`` in the body.
+
+    :returns: ``(item, older item id or None, {username: {role: user id}})``.
+    """
+    locking = store.locks_rows()
+    params = {"item_id": item_id, "actor_id": actor.id, "now": clock.now(),
+              **{f"named_{i}": name for i, name in enumerate(named)}}
+    row = db.session.execute(_task_statement(len(named), locking), params).first()
+    if row is None:
+        return None, None, {}
+    item = row[0]
+    if locking:
+        hold(item.application)
+    postings = {}
+    for name, found in zip(named, row[2:]):
+        pairs = (part.split(":") for part in (found or "").split(",") if part)
+        postings[name] = {role: int(user_id) for role, user_id in pairs}
+    return item, row.older_id, postings
+
+
+#: Body values that may name an officer (a username), looked up with the task; at most this many.
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,79}")
+_MAX_NAMED = 4
+
+
+def _named_officers(body: dict) -> list[str]:
+    data = body.get("data") if isinstance(body, dict) else None
+    values = data.values() if isinstance(data, dict) else ()
+    named = sorted({v for v in values if isinstance(v, str) and _USERNAME.fullmatch(v)})
+    return named[:_MAX_NAMED]
+
+
+@functools.cache
+def _task_statement(named: int, locking: bool):
+    """Built once per shape (how many officers are named; whether rows are locked), with bound
+    parameters ``item_id``, ``actor_id``, ``now`` and ``named_<i>``: building it is most of its cost."""
+    stmt = (select(WorkItem, _older_in_queue().label("older_id"),
+                   *(_postings_at_office(i).label(f"named_{i}") for i in range(named)))
+            .join(WorkItem.application)
             .join(ProcessInstance, ProcessInstance.id == Application.process_instance_id)
-            .where(WorkItem.id == item_id)
+            .where(WorkItem.id == bindparam("item_id"))
             .options(contains_eager(WorkItem.application).joinedload(Application.sla_clock),
                      contains_eager(WorkItem.application).contains_eager(Application.instance),
                      contains_eager(WorkItem.application).undefer(Application.has_live_webhook))
             .execution_options(populate_existing=True))
-    if store.locks_rows():
-        stmt = stmt.with_for_update(of=ProcessInstance)
-    return db.session.scalar(stmt)
+    if locking:   # the instance first, as every other writer of it locks it
+        stmt = stmt.with_for_update(of=[ProcessInstance, Application])
+    return stmt
+
+
+def _postings_at_office(i: int):
+    """SQL: ``role:user id,…`` of the current postings at the loaded task's office of the active user
+    named by parameter ``named_<i>``."""
+    return (select(func.aggregate_strings(Posting.role + ":" + cast(User.id, String), ","))
+            .select_from(User).join(Posting, Posting.user_id == User.id)
+            .where(User.username == bindparam(f"named_{i}"), User.active.is_(True),
+                   Posting.office_id == WorkItem.office_id, policy.current_filter(Posting, bindparam("now")))
+            .correlate(WorkItem).scalar_subquery())
+
+
+def _older_in_queue():
+    """SQL: an open item the actor (parameter ``actor_id``) could take that is ahead of the loaded task
+    in its FIFO queue (only for a service that enforces FIFO): Tatkal first, then by submission time."""
+    other = aliased(WorkItem)
+    earlier = other.app_submitted_at < WorkItem.app_submitted_at
+    ahead = or_(and_(other.tatkal.is_(True), earlier),
+                and_(WorkItem.tatkal.is_not(True), or_(other.tatkal.is_(True), earlier)))
+    older = (select(other.id).where(
+        other.closed_at.is_(None), other.id != WorkItem.id, other.office_id == WorkItem.office_id,
+        or_(other.assignee_id.is_(None), other.assignee_id == bindparam("actor_id")),
+        other.role == WorkItem.role, other.task_key == WorkItem.task_key,
+        other.service_id == Application.service_id, ahead)
+        .order_by(other.tatkal.desc(), other.app_submitted_at).limit(1)
+        .correlate(WorkItem, Application).scalar_subquery())
+    fifo = select(Service.fifo_enforced).where(Service.id == Application.service_id).correlate(Application)
+    return case((fifo.scalar_subquery().is_(True), older))
 
 
 def claim(actor, item_id: int) -> WorkItem:
@@ -133,7 +205,9 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     unknown = set(body) - _BODY
     if unknown:
         raise Invalid("Unknown fields.", fields={k: "unknown field" for k in sorted(unknown)})
-    item = _may_act(actor, _locked_task(item_id))
+    named = _named_officers(body)
+    loaded, older_id, postings = _locked_task(item_id, actor, named)
+    item = _may_act(actor, loaded)
     if item.closed_at is not None:
         raise Conflict("This task has already been completed.", code="already_completed")
     on_behalf_of = delegation.acting_for(actor, item.office_id, item.role)
@@ -161,11 +235,11 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
         value = data.get(needed[5:]) if needed.startswith("data.") else body.get(needed)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             errors[needed] = f"is required to {action.get('title', action_key).lower()}"
-    errors.update(_check_officers(schema, data, item))
+    errors.update(_check_officers(schema, data, item, postings))
     if errors:
         raise Invalid("Please correct the fields listed.", fields=errors)
     if application.service.fifo_enforced:
-        _enforce_fifo(actor, item, body.get("fifo_override_reason"))
+        _enforce_fifo(older_id, body.get("fifo_override_reason"))
     variables = {**data, "action": action_key}
     for text_field in ("remarks", "reason"):
         if body.get(text_field):
@@ -181,15 +255,22 @@ def complete(actor, item_id: int, body: dict, settings) -> Application:
     return application
 
 
-def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
+def _check_officers(schema: dict, data: dict, item: WorkItem, postings: dict) -> dict:
+    """Each officer the form's officer fields name must hold that role at the task's office today.
+
+    :param postings: ``{username: {role: user id}}`` loaded with the task; others are looked up here.
+    """
     errors = {}
     for name, role in officer_fields(schema).items():
         username = data.get(name)
         if not username:
             continue
-        posted = db.session.scalar(select(User.id).join(Posting).where(
-            User.username == username, User.active.is_(True), Posting.role == role, Posting.office_id == item.office_id,
-            policy.current_filter(Posting)))
+        if isinstance(username, str) and username in postings:
+            posted = postings[username].get(role)
+        else:
+            posted = db.session.scalar(select(User.id).join(Posting).where(
+                User.username == username, User.active.is_(True), Posting.role == role,
+                Posting.office_id == item.office_id, policy.current_filter(Posting)))
         if posted is None:
             errors[f"data.{name}"] = f"must be the username of an active {role} of this office"
         else:
@@ -197,31 +278,17 @@ def _check_officers(schema: dict, data: dict, item: WorkItem) -> dict:
     return errors
 
 
-def _enforce_fifo(actor, item: WorkItem, override_reason: str | None) -> None:
+def _enforce_fifo(older_id: int | None, override_reason: str | None) -> None:
     """Refuse to act on a newer application while an older one waits in the same queue.
 
     Only items the actor could act on count: one someone else holds (a DM who took it over, a
-    colleague who claimed it) is not waiting for this officer.
+    colleague who claimed it) is not waiting for this officer (``_older_in_queue``, read with the task).
     """
-    older = db.session.scalar(select(WorkItem).where(
-        WorkItem.closed_at.is_(None), WorkItem.id != item.id, WorkItem.office_id == item.office_id,
-        or_(WorkItem.assignee_id.is_(None), WorkItem.assignee_id == actor.id),
-        WorkItem.role == item.role, WorkItem.task_key == item.task_key,
-        WorkItem.service_id == item.application.service_id,
-        _ahead_of(item))
-        .order_by(WorkItem.tatkal.desc(), WorkItem.app_submitted_at).limit(1))
-    if older is not None and not (override_reason and override_reason.strip()):
+    if older_id is not None and not (override_reason and override_reason.strip()):
+        older = db.session.get(WorkItem, older_id)
         raise Conflict(f"Application {older.application.ain} has been waiting longer in this queue. Act on it "
                        "first, or give a reason for taking this one out of turn.", code="fifo_violation",
                        older_ain=older.application.ain, older_task_id=older.id)
-
-
-def _ahead_of(item: WorkItem):
-    """Items that come before ``item`` in its queue: Tatkal first, then by submission time."""
-    earlier = WorkItem.app_submitted_at < item.app_submitted_at
-    if item.tatkal:
-        return and_(WorkItem.tatkal.is_(True), earlier)
-    return or_(WorkItem.tatkal.is_(True), earlier)
 
 
 def item_api(item: WorkItem, base_url: str, actions: list[str] | None = None) -> dict:

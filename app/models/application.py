@@ -44,6 +44,9 @@ class Application(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     applicant_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    #: Hash of the last event of this application's audit chain (``app.audit.operations.record`` keeps
+    #: it): the next event links to it without a SELECT, and appends serialise on this row's lock.
+    audit_head: Mapped[str | None] = mapped_column(String(64))
 
     service = relationship("Service", lazy="joined")
     location = relationship("Location")

@@ -5,17 +5,18 @@ emission of the same change cannot queue a second message. The hook listeners tu
 status changes and escalations into rows per recipient and channel; the body is rendered at the
 first dispatch from the ``params`` stored here (plus the remarks and UIN known by then).
 """
+import functools
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..accounts.mobile import e164
 from ..batch_cache import cached
 from ..extensions import db
-from ..models import AuditEvent, Notification, Office, Posting, User
+from ..models import Notification, Office, Posting, User
 from . import templates
 
 MOBILE_CHANNELS = ("sms", "whatsapp")
@@ -51,11 +52,19 @@ def enqueue_many(rows: list[dict]) -> int:
     """Add messages (:func:`message` rows) in ONE statement; :returns: how many were new."""
     if not rows:
         return 0
+    # On the transaction's connection, without the session's autoflush: every row it names by id
+    # (application, user) has been written already (ids come from the database), and the change
+    # being reported is flushed once, with its audit event, at the end of the request. The rows go
+    # as parameters of one cached statement (sent as one multi-row INSERT: "insertmanyvalues").
+    stmt = _insert_statement(db.session.get_bind().dialect.name)
+    return len(db.session.connection().execute(stmt, rows).all())
+
+
+@functools.cache
+def _insert_statement(dialect: str):
     table = Notification.__table__
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(table.c.id))
-    return len(db.session.execute(stmt).all())
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
 
 
 def _settings():
@@ -98,10 +107,9 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
         params["remedy"] = sentence(remedy) or sentence(templates.default_text("remedy", language, settings))
     if rule.get("remarks_from_action"):
         # The officer's remarks are recorded after the engine ran; the dispatcher takes them from
-        # the first matching audit event after this one.
+        # the first matching audit event after the chain's head now (kept on the row: no SELECT).
         params["remarks_action"] = rule["remarks_from_action"]
-        params["audit_after_id"] = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)).where(
-            AuditEvent.object_type == "application", AuditEvent.object_key == application.ain))
+        params["audit_after_hash"] = application.audit_head
     change = _change_number(application)
     enqueue_many([message(event=event, channel=channel, to=to, audience=rule.get("audience", "applicant"),
                           language=language, application_id=application.id, params=params,
@@ -163,7 +171,7 @@ def _office_name(item) -> str:
     if item is None or item.office_id is None:
         return ""
     return cached(("office_name", item.office_id), lambda: db.session.scalar(
-        select(Office.name).where(Office.id == item.office_id))) or ""
+        select(Office.name).where(Office.id == item.office_id).execution_options(autoflush=False))) or ""
 
 
 def _officers_of(item) -> list:
@@ -186,7 +194,8 @@ def _posted(office_id: int, role: str) -> list[Officer]:
     """The active officers posted at the office in the role (once per sweep inside ``batch_cache``)."""
     return cached(("posted_officers", office_id, role), lambda: [Officer(*row) for row in db.session.execute(
         select(User.id, User.language, User.mobile, User.email).join(Posting, Posting.user_id == User.id).where(
-            Posting.office_id == office_id, Posting.role == role, User.active.is_(True)))])
+            Posting.office_id == office_id, Posting.role == role, User.active.is_(True))
+        .execution_options(autoflush=False))])   # reference rows: the change being alerted flushes once, later
 
 
 def on_certificate_revoked(certificate, reason=None, **_) -> None:

@@ -1,6 +1,6 @@
 """Rendering a queued notification's text at its first dispatch, from its params and what is known
 by then: the officer's remarks (recorded just after the change) and the certificate's UIN."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Certificate
@@ -11,11 +11,18 @@ REDACTED = "[one-time code removed after sending]"
 
 
 def remarks_for(row) -> str | None:
-    """The remarks of the first audit event of the named action after the change was queued."""
+    """The remarks of the first audit event of the named action after the change was queued: after the
+    event whose hash was the chain's head then (``audit_after_hash``; rows queued before the head was
+    kept on the application carry the last event's id, ``audit_after_id``)."""
     params = row.params or {}
+    of_application = (AuditEvent.object_type == "application", AuditEvent.object_key == params.get("ain"))
+    if "audit_after_id" in params:
+        after = int(params.get("audit_after_id") or 0)
+    else:
+        after = func.coalesce(select(AuditEvent.id).where(
+            *of_application, AuditEvent.hash == params.get("audit_after_hash")).scalar_subquery(), 0)
     return db.session.scalar(select(AuditEvent.remarks).where(
-        AuditEvent.object_type == "application", AuditEvent.object_key == params.get("ain"),
-        AuditEvent.action == params["remarks_action"], AuditEvent.id > int(params.get("audit_after_id") or 0))
+        *of_application, AuditEvent.action == params["remarks_action"], AuditEvent.id > after)
         .order_by(AuditEvent.id).limit(1))
 
 

@@ -106,8 +106,9 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
     """A rejected application's paid fee is due for a refund (hook ``status_changed``)."""
     if new != "REJECTED":
         return
-    for payment in db.session.scalars(select(Payment).where(Payment.application_id == application.id,
-                                                            Payment.status == "paid")):
+    paid = (select(Payment).where(Payment.application_id == application.id, Payment.status == "paid")
+            .execution_options(autoflush=False))   # payments are not what the decision changes: no flush
+    for payment in db.session.scalars(paid):
         payment.mark_refund_due(clock.now())
         audit("refund_due", "application", application.ain, actor=actor,
               data={"order_id": payment.order_id, "before": {"status": "paid"}, "after": {"status": "refund_due"}})

@@ -27,6 +27,6 @@ def roles_of(user, now: datetime | None = None) -> list[str]:
 
 def current_filter(model, now: datetime | None = None):
     """SQL: rows of ``Posting`` (or a model with the same columns) current at ``now``."""
-    now = now or clock.now()
+    now = clock.now() if now is None else now   # may be a bound parameter of a cached statement
     return ((model.valid_from.is_(None)) | (model.valid_from <= now)) & \
         ((model.valid_to.is_(None)) | (model.valid_to > now))

@@ -30,8 +30,7 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
     ready = engine.ready_user_tasks(wf)
     ready_by_guid = {t.guid: t for t in ready}
     if open_items is None:
-        open_items = db.session.scalars(select(WorkItem).where(
-            WorkItem.instance_id == instance.id, WorkItem.closed_at.is_(None))).all()
+        open_items = _open_items(instance.id)
     for item in open_items:
         if item.task_guid not in ready_by_guid:
             item.closed_at = now
@@ -55,11 +54,24 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
     _set_status(application, ready, saved, now, acted)
     for item in opened:   # before the flush: what listeners set on the item goes into its INSERT
         hooks.emit("task_opened", application=application, item=item)
-    db.session.flush()
+    # Not flushed here: the caller's audit event sets the application's chain head, and one flush at
+    # the commit writes the application once with it (the listeners' own statements need no flush:
+    # the outbox INSERT names only rows that exist already).
     if old_status != application.status or new_application:
         hooks.emit("status_changed", application=application, old=None if new_application else old_status,
                    new=application.status, actor=actor)
     return opened
+
+
+def _open_items(instance_id: int) -> list[WorkItem]:
+    """The instance's open items as this transaction sees them, without flushing what it changed so
+    far (the application is then written once, with the audit chain's head the caller sets): rows
+    read open but closed in memory are left out, items added and not yet written are counted in."""
+    with db.session.no_autoflush:
+        rows = db.session.scalars(select(WorkItem).where(
+            WorkItem.instance_id == instance_id, WorkItem.closed_at.is_(None))).all()
+    added = [o for o in db.session.new if isinstance(o, WorkItem) and o.instance_id == instance_id]
+    return [item for item in (*rows, *added) if item.closed_at is None]
 
 
 def _office_id(application: Application, task) -> int | None:

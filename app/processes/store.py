@@ -77,7 +77,7 @@ def save(instance: ProcessInstance, wf):
         .values(state=saved.state, serializer_version=saved.serializer_version,
                 status="COMPLETE" if saved.finished else "RUNNING", next_timer_at=saved.next_timer_at,
                 lock_version=loaded_version + 1, updated_at=clock.now())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False, autoflush=False))   # the rest flushes once, at the end
     if result.rowcount != 1:
         raise StaleInstance("This application was changed by someone else just now. Reload and try again.")
     # Keep the loaded object in step with the row without selecting it again.

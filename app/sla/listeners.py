@@ -42,7 +42,7 @@ def on_task_closed(application, item, actor) -> None:
     db.session.execute(update(SlaStep).where(SlaStep.work_item_id == item.id, SlaStep.done_at.is_(None)).values(
         done_at=now, officer_id=item.closed_by_id or getattr(actor, "id", None), outcome=item.outcome,
         late_seconds=max(0.0, (now - due).total_seconds()) if due else None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False, autoflush=False))   # no flush of the action's other rows
     if str(task_properties(application, item.task_key).get("sla_paused", "")).lower() == "true":
         resume(application, now, current_app.config)
 

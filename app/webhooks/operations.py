@@ -78,7 +78,8 @@ def on_status_changed(application, old, new, actor=None, **_) -> None:
     if "has_live_webhook" in application.__dict__ and not application.has_live_webhook:
         return   # loaded with the task (app/inbox/operations.py): no live webhook, nothing to read
     hooks = db.session.scalars(select(Webhook).where(Webhook.user_id == application.created_by_id,
-                                                     Webhook.revoked_at.is_(None))).all()
+                                                     Webhook.revoked_at.is_(None))
+                               .execution_options(autoflush=False)).all()   # the change flushes once, later
     if not hooks:
         return
     instance = application.instance

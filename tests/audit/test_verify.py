@@ -2,7 +2,7 @@
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import Application, AuditEvent
 from tests.helpers import act
 from tests.services.samples import submit
 
@@ -77,3 +77,32 @@ def test_the_audit_trail_shows_old_and_new_values(api, app):
                            .values(actor="someone.else"))
         db.session.commit()
     assert api.get(f"/api/v1/applications/{ain}/audit", user="admin.state").get_json()["chain_intact"] is False
+
+
+def test_removing_the_last_events_is_caught_by_the_head_on_the_application(api, app):
+    """A chain cut short links perfectly; the head kept on the application row still names the event
+    that was removed, so both ``flask audit verify`` and the trail page see it."""
+    ain = submit(api, "income")
+    act(api, "pradhan.raipur", ain, "approve")
+    events = _events(app, ain)
+    kept, removed = events[-2][0], events[-1][0]
+    with app.app_context():
+        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == removed))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"audit_event {kept} (application {ain})" in result.output and "head" in result.output
+    assert api.get(f"/api/v1/applications/{ain}/audit", user="admin.state").get_json()["chain_intact"] is False
+
+
+def test_a_changed_head_is_named(api, app):
+    ain = submit(api, "income")
+    act(api, "pradhan.raipur", ain, "approve")
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+    with app.app_context():
+        db.session.execute(update(Application).where(Application.ain == ain).values(audit_head="0" * 64))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"audit_event {_events(app, ain)[-1][0]} (application {ain})" in result.output
+    assert "head" in result.output
