@@ -22,7 +22,7 @@ does today, but a correction could), its SLA steps' and audit events' counts mov
 event is counted when it is written, so one written before its application exists would not be (the
 application row always comes first).
 """
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 IST_OFFSET_MINUTES = 330   # Asia/Kolkata has no daylight saving time
 #: the tables whose writes are counted
@@ -152,7 +152,7 @@ def _moved(d: _Dialect, old: str, new: str) -> str:
 
 # ---- PostgreSQL ---------------------------------------------------------------------------------
 
-def _pg_statements() -> list[str]:
+def _pg_statements(carry_place: bool) -> list[str]:
     d = _Dialect("postgresql")
     bodies = {
         ("application", "INSERT"): [application_counts(d, _row("new_rows", APP, 1, " FROM new_rows"))],
@@ -168,7 +168,7 @@ def _pg_statements() -> list[str]:
         bodies["sla_step", op] = [application_step_counts(d, source), step_counts(d, source)]
     for table in TABLES:
         bodies[table, "UPDATE"] = []
-    rows = _row_bodies(d)
+    rows = _row_bodies(d, carry_place)
     out = []
     for (table, op), statements in bodies.items():
         name = f"mis_{table}_{op.lower()}"
@@ -211,7 +211,7 @@ def _changed(d: _Dialect, table: str) -> str | None:
     return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in COUNTED_COLUMNS[table])
 
 
-def _row_bodies(d: _Dialect) -> dict:
+def _row_bodies(d: _Dialect, carry_place: bool = True) -> dict:
     """Row-level trigger bodies over ``NEW``/``OLD``: SQLite's, and PostgreSQL's for UPDATE."""
     moved = _moved(d, "OLD", "NEW")
     relabelled = "(OLD.location_id <> NEW.location_id OR OLD.ain <> NEW.ain)"
@@ -227,12 +227,20 @@ def _row_bodies(d: _Dialect) -> dict:
     if d.pg:   # plpgsql can skip the look-ups when nothing moved
         moves = [f"IF {moved} THEN\n    {moves[0]};\n    {moves[1]};\n  END IF",
                  f"IF {relabelled} THEN\n    {moves[2]};\n  END IF"]
+    # open work items and SLA steps carry their application's place and service (app/reports/open_rows.py)
+    carried = "(OLD.location_id <> NEW.location_id OR OLD.service_id <> NEW.service_id)"
+    carry = [f"UPDATE {table} SET location_id = NEW.location_id, service_id = NEW.service_id "
+             f"WHERE application_id = NEW.id AND {carried}" for table in ("work_item", "sla_step")]
+    if d.pg:
+        carry = [f"IF {carried} THEN\n    {carry[0]};\n    {carry[1]};\n  END IF"]
+    if not carry_place:   # a database before migration place01
+        carry = []
     bodies = {
         ("application", "INSERT"): [application_counts(d, _row("NEW", APP, 1))],
         ("application", "DELETE"): [application_counts(d, _row("OLD", APP, -1)), officer_actions(d, _audit_rows(
             d, "e", "OLD", -1, "FROM audit_event e", " AND e.object_key = OLD.ain"))],
         ("application", "UPDATE"): [
-            application_counts(d, _row("OLD", APP, -1) + " UNION ALL " + _row("NEW", APP, 1)), *moves],
+            application_counts(d, _row("OLD", APP, -1) + " UNION ALL " + _row("NEW", APP, 1)), *moves, *carry],
     }
     for op, source in (("INSERT", _row_step("NEW", 1)), ("DELETE", _row_step("OLD", -1)),
                        ("UPDATE", _row_step("OLD", -1) + " UNION ALL " + _row_step("NEW", 1))):
@@ -245,10 +253,10 @@ def _row_bodies(d: _Dialect) -> dict:
     return bodies
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(carry_place: bool) -> list[str]:
     d = _Dialect("sqlite")
     out = []
-    for (table, op), statements in _row_bodies(d).items():
+    for (table, op), statements in _row_bodies(d, carry_place).items():
         name = f"mis_{table}_{op.lower()}"
         when = _changed(d, table) if op == "UPDATE" else None
         out.append(f"DROP TRIGGER IF EXISTS {name}")
@@ -257,13 +265,15 @@ def _sqlite_statements() -> list[str]:
     return out
 
 
-def statements(dialect: str) -> list[str]:
-    return _pg_statements() if dialect == "postgresql" else _sqlite_statements()
+def statements(dialect: str, carry_place: bool = True) -> list[str]:
+    return _pg_statements(carry_place) if dialect == "postgresql" else _sqlite_statements(carry_place)
 
 
 def create(connection) -> None:
-    """Create (or replace) the triggers on ``connection``'s database."""
-    for sql in statements(connection.dialect.name):
+    """Create (or replace) the triggers on ``connection``'s database (as its schema is: a migration
+    before place01 has no place on the open rows to carry)."""
+    carry = "location_id" in {c["name"] for c in inspect(connection).get_columns("sla_step")}
+    for sql in statements(connection.dialect.name, carry):
         connection.exec_driver_sql(sql)
 
 

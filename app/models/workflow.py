@@ -69,8 +69,10 @@ class WorkItem(db.Model):
         Index("ix_work_item_open_queue", "office_id", "role", "tatkal", "app_submitted_at", "id", "assignee_id",
               postgresql_ops={"tatkal": "DESC"},   # Tatkal first: the order of the inbox query
               postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
-        # Overdue open items (MIS, SLA): a small index however many items are closed.
+        # Overdue open items (MIS, SLA): a small index however many items are closed; on PostgreSQL it
+        # also answers the MIS's overdue count per place from the index alone.
         Index("ix_work_item_open_due", "due_at",
+              postgresql_include=["location_id", "service_id", "application_id"],
               postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
         # An officer's last completed task (the inbox's recall offer).
         Index("ix_work_item_closed_by", "closed_by_id", "closed_at"),
@@ -86,6 +88,9 @@ class WorkItem(db.Model):
     #: The application's service, copied when the item is opened (like ``tatkal``): queue filters by service
     #: read the work item alone.
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    #: The application's place, copied when the item is opened (an application's place does not change
+    #: after intake): the MIS counts open items past due per place without a look-up per item.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
     task_guid: Mapped[str] = mapped_column(String(40))
     #: BPMN element id of the user task, e.g. ``verify_documents``.
     task_key: Mapped[str] = mapped_column(String(100))

@@ -43,6 +43,7 @@ def project(application: Application, instance, wf, saved, *, actor=None, old_st
             continue
         item = WorkItem(
             instance_id=instance.id, application_id=application.id, service_id=application.service_id,
+            location_id=application.location_id,
             task_guid=task.guid, task_key=task.task_id,
             task_name=task.name or task.task_id, task_name_bn=task.properties.get("name_bn"),
             form_key=task.form_key, role=task.lane or "CITIZEN", office_id=_office_id(application, task),

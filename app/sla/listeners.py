@@ -26,7 +26,8 @@ def on_task_opened(application, item) -> None:
     sla = clock_of(application)
     limits = (sla.deadlines if sla else {}).get(str(step)) or {}
     item.due_at = parse(limits.get("due"))    # before the item's row is written: no second UPDATE
-    db.session.add(SlaStep(application_id=application.id, work_item=item, step=str(step),
+    db.session.add(SlaStep(application_id=application.id, location_id=application.location_id,
+                           service_id=application.service_id, work_item=item, step=str(step),
                            task_key=item.task_key, role=item.role, office_id=item.office_id,
                            opened_at=item.created_at or now, due_at=item.due_at))
 

@@ -165,10 +165,11 @@ class _Random:
         opened = self.when()
         item = WorkItem(instance_id=self.item.instance_id, application_id=application.id, task_guid=f"rnd-{self.serial}",
                         task_key="verify_documents", task_name="Verify", role="BDO", app_submitted_at=opened,
-                        created_at=opened)
+                        created_at=opened, location_id=application.location_id, service_id=application.service_id)
         db.session.add(item)
         db.session.flush()
-        step = SlaStep(application_id=application.id, work_item_id=item.id, step="1", task_key="verify_documents",
+        step = SlaStep(application_id=application.id, location_id=application.location_id,
+                       service_id=application.service_id, work_item_id=item.id, step="1", task_key="verify_documents",
                        role="BDO", opened_at=opened, due_at=opened + timedelta(hours=self.rng.randint(1, 150)))
         self.change_step(step)
         db.session.add(step)
