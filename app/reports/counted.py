@@ -7,13 +7,13 @@ the history. Same answers as :mod:`.live`, which the tests hold these to.
 """
 from types import SimpleNamespace
 
-from sqlalchemy import false, func, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import MisApplicationCount, MisStepCount, SlaStep
 from . import open_rows
 from .live import application_group
-from .sql import count_where
+from .sql import count_where, counts_within
 
 #: no bound on the submission day (steps are counted by the day they were opened)
 EVER = SimpleNamespace(start=None, end=None)
@@ -24,21 +24,11 @@ def answers(scope) -> bool:
     return not scope.office_ids
 
 
-def _within(query, table, scope, period):
-    if scope.location_ids is not None:
-        query = query.where(table.location_id.in_(scope.location_ids) if scope.location_ids else false())
-    if period.first_day:
-        query = query.where(table.day >= period.first_day)
-    if period.last_day:
-        query = query.where(table.day <= period.last_day)
-    return query
-
-
 def application_figures(by: str, scope, period, now) -> tuple[list, dict]:
     """As :func:`.live.application_figures`."""
     t = MisApplicationCount
     group = t.service_id if by == "service" else t.location_id
-    found = db.session.execute(_within(
+    found = db.session.execute(counts_within(
         select(group, func.sum(t.applications), func.sum(t.pending), func.sum(t.delivered), func.sum(t.rejected),
                func.sum(t.decided_seconds), func.sum(t.decided), func.sum(t.steps_done), func.sum(t.steps_on_time)),
         t, scope, period).group_by(group).having(func.sum(t.applications) != 0)).all()
@@ -54,7 +44,7 @@ def step_figures(by: str, scope, period, now) -> list:
     """As :func:`.live.step_figures`; office and officer 0 stand for none."""
     t = MisStepCount
     key = t.office_id if by == "office" else t.officer_id
-    query = _within(select(key, func.sum(t.steps), func.sum(t.open), func.sum(t.done), func.sum(t.rejected),
+    query = counts_within(select(key, func.sum(t.steps), func.sum(t.open), func.sum(t.done), func.sum(t.rejected),
                            func.sum(t.late), func.sum(t.done_seconds), func.sum(t.on_time)), t, scope, period)
     steps = open_rows.late_steps(now, SlaStep.office_id, SlaStep.officer_id, SlaStep.late_seconds)
     if by == "officer":
@@ -81,7 +71,7 @@ def step_figures(by: str, scope, period, now) -> list:
 def overall(scope, period, now) -> tuple:
     """As :func:`.live.overall`."""
     t = MisApplicationCount
-    decided, seconds, done, on_time = db.session.execute(_within(
+    decided, seconds, done, on_time = db.session.execute(counts_within(
         select(func.sum(t.decided), func.sum(t.decided_seconds), func.sum(t.steps_done), func.sum(t.steps_on_time)),
         t, scope, period)).one()
     late, _app = open_rows.with_application(open_rows.late_steps(now).subquery("step"), scope, period)

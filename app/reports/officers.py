@@ -12,12 +12,12 @@ Actions, delegated and breaches come from the MIS counts tables when the summary
 """
 from statistics import median
 
-from sqlalchemy import Float, cast, false, func, select
+from sqlalchemy import Float, cast, func, select
 
 from ..extensions import db
 from ..models import Application, AuditEvent, MisOfficerAction, MisStepCount, SlaStep
 from ..models.mis_triggers import NOT_OFFICER_ACTIONS
-from .sql import count_where, seconds_between
+from .sql import count_where, counts_within, seconds_between
 
 
 def extras(scope, user_ids: list[int], when, counted: bool = False) -> dict[int, dict]:
@@ -51,13 +51,7 @@ def _live(scope, user_ids, when):
 
 def _counted(scope, user_ids, when):
     def within(query, table):
-        if scope.location_ids is not None:
-            query = query.where(table.location_id.in_(scope.location_ids) if scope.location_ids else false())
-        if when.first_day:
-            query = query.where(table.day >= when.first_day)
-        if when.last_day:
-            query = query.where(table.day <= when.last_day)
-        return query
+        return counts_within(query, table, scope, when)
     a, s = MisOfficerAction, MisStepCount
     figures = {uid: [n, d, 0] for uid, n, d in db.session.execute(within(
         select(a.actor_id, func.sum(a.actions), func.sum(a.delegated)).where(a.actor_id.in_(user_ids)), a)
