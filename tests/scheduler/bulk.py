@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models import Application, ProcessInstance, SlaClock, SlaStep, WorkItem
+from tests.helpers import submit_residential
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -63,3 +64,14 @@ def clone(ain: str, count: int, *, next_timer_at: datetime | None = None, prefix
         instance_ids.extend(new_instances)
     db.session.flush()
     return instance_ids
+
+
+def residential_with_copies(app, api, copies: int, prefix: str) -> str:
+    """One residential application filed through the API and ``copies`` committed copies of it
+    (all waiting at its first step); :returns: the original's AIN."""
+    ain = submit_residential(api)
+    with app.app_context():
+        clone(ain, copies, prefix=prefix)
+        db.session.commit()
+        db.session.remove()
+    return ain

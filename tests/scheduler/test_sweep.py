@@ -15,7 +15,7 @@ from scheduler import jobs, runner
 from scheduler.leader import LeaderLock
 from scheduler.sweep import BACKOFF_BASE_SECONDS, backoff_seconds
 from tests.helpers import submit_residential
-from tests.scheduler.bulk import clone
+from tests.scheduler.bulk import clone, residential_with_copies
 from tests.sla.sla_helpers import Clock, escalations, ist, run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,11 +141,7 @@ def test_sweeper_threads_share_a_burst_and_fire_each_timer_once(app, api):
     from datetime import datetime, timezone
 
     from scheduler.sweep import sweep_parallel
-    ain = submit_residential(api)
-    with app.app_context():
-        clone(ain, 299, prefix="T")
-        db.session.commit()
-        db.session.remove()
+    residential_with_copies(app, api, 299, "T")
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
         result = sweep_parallel(app, 3)
     assert (result.fired, result.failed) == (300, 0)
@@ -275,11 +271,7 @@ def test_a_sweep_told_to_stop_ends_after_the_batch_it_is_firing(app, api):
     from datetime import datetime, timezone
 
     from scheduler.sweep import sweep
-    ain = submit_residential(api)
-    with app.app_context():
-        clone(ain, 9, prefix="H")
-        db.session.commit()
-        db.session.remove()
+    residential_with_copies(app, api, 9, "H")
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
         with app.app_context():
             first = sweep(app.config, batch=4, stop=lambda: True)

@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Escalation
 from scheduler.sweep import sweep
-from tests.helpers import submit_residential
 from tests.processes.test_statement_count import counting
-from tests.scheduler.bulk import clone
+from tests.scheduler.bulk import residential_with_copies
 
 #: UPDATE item, INSERT escalation, audit head, INSERT audit, UPDATE instance, UPDATE application (with the
 #: new audit head). The head is on the application row: PostgreSQL reads it with the row's lock
@@ -30,11 +29,7 @@ PER_BATCH = 4
 
 
 def _sweep_ten(app, api, batch):
-    ain = submit_residential(api)
-    with app.app_context():
-        clone(ain, 9, prefix="T")
-        db.session.commit()
-        db.session.remove()
+    residential_with_copies(app, api, 9, "T")
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=2), tick=True):
         with counting(app) as seen, app.app_context():
             result = sweep(app.config, batch=batch)
