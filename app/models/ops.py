@@ -1,7 +1,7 @@
 """Rows that keep the deployment working: stored file contents and the scheduler's heartbeat."""
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy import DDL, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -21,6 +21,13 @@ class StoredBlob(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+#: PDFs and photographs are compressed already: PostgreSQL's TOAST compression of ``content`` found
+#: nothing to save (same table size) and cost ~4 ms per 120 KB certificate, inside the approval.
+#: EXTERNAL stores the bytes out of line without trying (migration ``blob01`` for existing databases).
+BLOB_STORAGE = DDL("ALTER TABLE stored_blob ALTER COLUMN content SET STORAGE EXTERNAL").execute_if(dialect="postgresql")
+event.listen(StoredBlob.__table__, "after_create", BLOB_STORAGE)
 
 
 class SchedulerState(db.Model):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.errors import StorageUnavailable
 from app.extensions import db
@@ -91,6 +91,16 @@ def test_database_backend_round_trip_rolls_back_with_the_transaction(bare_app):
         row = db.session.get(StoredBlob, KEY)
         assert (row.size, row.sha256) == (len(CONTENT), hashlib.sha256(CONTENT).hexdigest())
         storage.check()
+
+
+def test_postgresql_keeps_blob_bytes_uncompressed(bare_app):
+    """PDFs and images are compressed already: TOAST must not try again (it cost ~4 ms a certificate)."""
+    with bare_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL storage setting")
+        storage = db.session.scalar(text("SELECT attstorage FROM pg_attribute "
+                                         "WHERE attrelid = 'stored_blob'::regclass AND attname = 'content'"))
+    assert storage == "e"   # EXTERNAL: out of line, never compressed
 
 
 def test_build_picks_the_database_on_postgresql_and_files_on_sqlite(tmp_path):
