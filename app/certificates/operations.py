@@ -25,7 +25,7 @@ from .render import TemplateError, TemplateSet
 from .signing import SigningOptions, load_pkcs11_signer, load_pkcs12_signer, sign_pdf, signer_name
 from .templates import ACKNOWLEDGEMENT, certificate_template_name, templates_for
 from .timefmt import ist
-from .uin import next_uin, peek_uin, try_claim_uin
+from .uin import next_uin, reserve_uin, try_claim_uin
 
 
 class CertificateError(Exception):
@@ -127,10 +127,11 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     """Issue the signed certificate of an approved application.
 
     The UIN counter row is not locked while rendering and signing: the next serial is read
-    without a lock, the certificate rendered and signed with it, and only then is the serial taken
-    with a compare-and-set (``UPDATE … WHERE value = seen RETURNING``, :func:`.uin.claim_uin`).
-    If another approval took that number meanwhile, the certificate is rendered again with the
-    next one (rare: two approvals of one service in one year within the same ~20 ms); a lost
+    without a lock (on PostgreSQL reserved, so a concurrent approval renders with the one after it,
+    :func:`.uin.reserve_uin`), the certificate rendered and signed with it, and only then is the
+    serial taken with a compare-and-set (``UPDATE … WHERE value = seen RETURNING``,
+    :func:`.uin.claim_uin`). If another approval took that number meanwhile, the certificate is
+    rendered again with the next one (rare: an approval that reserved a number rolled back); a lost
     claim is rolled back to its savepoint, so nothing of the counter row is held while rendering
     again. After :data:`UIN_ATTEMPTS` lost races the serial is taken under the row lock and the
     certificate rendered once more (certain to succeed). The row lock is otherwise held only from
@@ -169,7 +170,7 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     entry = statuslist.allocate(session, application)
     started = time.perf_counter()
     for _attempt in range(UIN_ATTEMPTS):
-        seen, uin = peek_uin(session, service.department.code, service.service_code, year)
+        seen, uin = reserve_uin(session, service.department.code, service.service_code, year)
         pdf = build_certificate_pdf(application, officer_user, uin, now, settings, signer, templates,
                                     office=office, role=role, status_entry=entry)
         if try_claim_uin(session, service.department.code, service.service_code, year, seen):

@@ -109,18 +109,18 @@ def test_a_serial_taken_while_rendering_is_rendered_again_with_the_next(session,
     """The counter is only read before rendering: another approval may take that number meanwhile;
     the certificate is then rendered again with the next one (the number printed = the one recorded)."""
     from app.certificates import operations
-    from app.certificates.uin import next_uin, peek_uin
+    from app.certificates.uin import next_uin, reserve_uin
     application, bdo = approved
     calls = []
 
     def racing_peek(s, dept, code, year):
-        found = peek_uin(s, dept, code, year)
+        found = reserve_uin(s, dept, code, year)
         if not calls:
             next_uin(s, dept, code, year)   # a concurrent approval claims this serial first
         calls.append(found[1])
         return found
 
-    monkeypatch.setattr(operations, "peek_uin", racing_peek)
+    monkeypatch.setattr(operations, "reserve_uin", racing_peek)
     cert = issue_certificate(session, application, bdo, ISSUED_AT, settings)
     assert calls == ["HHA0122026000001", "HHA0122026000002"]
     assert cert.uin == "HHA0122026000002"
