@@ -39,8 +39,9 @@ def create_app(config=None) -> Flask:
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     login_manager.init_app(app)
     with app.app_context():
-        from .database import install_sqlite_pragmas
+        from .database import install_sqlite_pragmas, ping_when_idle
         install_sqlite_pragmas(db.engine)
+        ping_when_idle(db.engine)
 
     from . import models  # noqa: F401  (registers tables)
     from .processes.services import register_all

@@ -159,7 +159,7 @@ def engine_options(url: str) -> dict:
         if url in ("sqlite://", "sqlite:///:memory:"):
             opts["poolclass"] = StaticPool
         return opts
-    return {"pool_pre_ping": True}
+    return {}   # PostgreSQL: idle connections are pinged before use (app.database.ping_when_idle)
 
 
 def from_environment() -> Config:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.dialects import postgresql
 
 from .. import clock
+from ..database import ping_when_idle
 from ..models import Certificate, Counter
 from ..serials import next_value
 from .qrkeys import b64url, b64url_decode
@@ -71,8 +72,8 @@ def _claims_engine(engine: Engine) -> Engine:
         with _claims_lock:
             found = _claims_engines.get(key)
             if found is None:
-                found = _claims_engines[key] = create_engine(engine.url, pool_size=1, max_overflow=8,
-                                                             pool_pre_ping=True)
+                found = _claims_engines[key] = create_engine(engine.url, pool_size=1, max_overflow=8)
+                ping_when_idle(found)
     return found
 
 
