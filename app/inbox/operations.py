@@ -53,17 +53,23 @@ ROW_OPTIONS = (joinedload(WorkItem.application), joinedload(WorkItem.office), jo
 
 
 def page_actions(items) -> dict[int, list[str]]:
-    """The task form's actions of each item, by item id: two queries for a page (the versions' forms
-    are read once each, never the workflow state)."""
+    """The task form's actions of each item, by item id: one query for a page (each item's version
+    id and content hash); a version's forms are read once per process and content hash (a version's
+    content never changes under its hash), never the workflow state."""
     if not items:
         return {}
-    version_of = dict(db.session.execute(
-        select(WorkItem.id, ProcessInstance.process_version_id).join(
-            ProcessInstance, ProcessInstance.id == WorkItem.instance_id).where(WorkItem.id.in_([i.id for i in items]))
-    ).all())
-    forms = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.forms).where(
-        ProcessVersion.id.in_(set(version_of.values())))).all())
-    return {i.id: list(form_actions((forms.get(version_of.get(i.id)) or {}).get(i.form_key) or {})) for i in items}
+    versions = {item_id: (version_id, sha) for item_id, version_id, sha in db.session.execute(
+        select(WorkItem.id, ProcessVersion.id, ProcessVersion.sha256)
+        .join(ProcessInstance, ProcessInstance.id == WorkItem.instance_id)
+        .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+        .where(WorkItem.id.in_([i.id for i in items])))}
+    return {i.id: list(_form_actions(*versions[i.id], i.form_key)) if i.id in versions else [] for i in items}
+
+
+@functools.lru_cache(maxsize=1024)
+def _form_actions(version_id: int, sha256: str, form_key: str | None) -> tuple[str, ...]:
+    forms = db.session.scalar(select(ProcessVersion.forms).where(ProcessVersion.id == version_id)) or {}
+    return tuple(form_actions(forms.get(form_key) or {}))
 
 
 def get_item(actor, item_id: int) -> WorkItem:

@@ -150,3 +150,23 @@ def test_a_named_officer_of_another_role_is_refused(api, app):
     assert r.status_code == 422, r.get_json()
     assert "data.enquiry_officer" in r.get_json()["error"]["fields"]
     act(api, "bdo.domkal", ain, "forward_enquiry", data={"enquiry_officer": "eo.domkal"})
+
+
+def test_an_inbox_page_reads_its_actions_without_the_versions_forms_again(api, app):
+    submit_residential(api)
+    api.token("bdo.domkal")
+    first = api.get("/api/v1/inbox?per_page=5", user="bdo.domkal")
+    assert first.status_code == 200
+    with counting(app) as seen:
+        r = api.get("/api/v1/inbox?per_page=5", user="bdo.domkal")
+    assert r.status_code == 200
+    assert r.get_json()["items"][0]["actions"] == first.get_json()["items"][0]["actions"]
+    with app.app_context():   # what the task's form in its version lists
+        item = db.session.get(WorkItem, r.get_json()["items"][0]["id"])
+        form = item.application.instance.version.forms[item.form_key]
+        expected = [a["key"] for a in form["x-actions"]]
+    assert r.get_json()["items"][0]["actions"] == expected and len(expected) >= 2
+    # The page's versions and hashes in one statement; their forms were read by the first page only.
+    assert "SELECT process_version" not in seen["sql"], seen["sql"]
+    # token, delegations, count, page, the page's versions
+    assert len(seen["sql"]) == 5 and seen["sql"].count("SELECT work_item") == 2, seen["sql"]
