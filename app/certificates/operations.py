@@ -12,10 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ..models.certificate import Certificate
-from ..models.geography import Location
+from ..models.geography import load_with_ancestors
 from ..observability import metrics
 from ..storage import storage_for
 from . import pki, statuslist
@@ -194,21 +193,12 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     return certificate
 
 
-def load_places(session, application) -> list:
-    """The applicant's location and its parents up to the state, in one recursive query.
-
-    The certificate prints the place names and the status list is the district's: walking
-    ``location.parent`` loaded them one by one (5 statements for a GP). Loaded here, the walks find
-    them in the session's identity map. The caller keeps the list referenced while it walks (the
-    identity map holds objects weakly).
-    """
+def load_places(session, application):
+    """The applicant's location with its parents up to the state, in one recursive query
+    (:func:`~app.models.geography.load_with_ancestors`): the certificate prints the place names and
+    the status list is the district's."""
     location_id = getattr(application, "location_id", None)
-    if location_id is None:
-        return []
-    up = select(Location.id, Location.parent_id).where(Location.id == location_id).cte("places", recursive=True)
-    parent = aliased(Location)
-    up = up.union_all(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
-    return list(session.scalars(select(Location).where(Location.id.in_(select(up.c.id)))))
+    return None if location_id is None else load_with_ancestors(session, id=location_id)
 
 
 def acknowledgement_pdf(application, settings=None, expected_at: datetime | None = None) -> bytes:

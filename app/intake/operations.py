@@ -8,8 +8,9 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..formschema import field_errors
 from ..inputs import text_problems
-from ..models import Application, ApplicationDocument, Location, Service
+from ..models import Application, ApplicationDocument, Service
 from ..models.application import CHANNELS
+from ..models.geography import load_with_ancestors
 from ..processes import runner
 from ..processes.deploy import active_version
 from ..serials import next_value
@@ -134,7 +135,8 @@ def _check_envelope(actor, payload):
     if not isinstance(loc, dict) or set(loc) - {"lgd_code"} or not isinstance(loc.get("lgd_code"), str):
         errors["location"] = "must be {\"lgd_code\": \"...\"}"
     else:
-        location = db.session.scalar(select(Location).where(Location.lgd_code == loc["lgd_code"]))
+        # with its parents: the SLA calendar, the office and the status list walk up to the state
+        location = load_with_ancestors(db.session, lgd_code=loc["lgd_code"])
         if location is None or location.level not in ("GP", "WARD"):
             errors["location.lgd_code"] = "must be the LGD code of a Gram Panchayat or ward"
             location = None

@@ -170,3 +170,18 @@ def test_an_inbox_page_reads_its_actions_without_the_versions_forms_again(api, a
     assert "SELECT process_version" not in seen["sql"], seen["sql"]
     # token, delegations, count, page, the page's versions
     assert len(seen["sql"]) == 5 and seen["sql"].count("SELECT work_item") == 2, seen["sql"]
+
+
+def test_a_submission_reads_the_place_and_its_parents_once(api, app):
+    from tests.helpers import residential_payload
+    payload = residential_payload(api, "operator.csc-domkal")
+    with counting(app) as seen:
+        r = api.post("/api/v1/applications", json=payload, user="operator.csc-domkal")
+    assert r.status_code == 201, r.get_json()
+    # GP → block → subdivision → district → state in one statement: the SLA calendar, the office and
+    # the district's holidays walk up from it without reading a place one by one
+    assert [s for s in seen["sql"] if "location" in s] == ["WITH location"], seen["sql"]
+    with app.app_context():
+        application = db.session.scalar(db.select(Application).where(Application.ain == r.get_json()["ain"]))
+        assert [p.level for p in application.location.ancestors()] == ["GP", "BLOCK", "SUBDIVISION", "DISTRICT",
+                                                                        "STATE"]
