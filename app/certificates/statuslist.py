@@ -8,6 +8,7 @@ bit 0 is the most significant bit of the first byte; at least 16 KiB (131,072 en
 does not reveal how many certificates a district has issued. Verifiers fetch the signed form
 (:func:`sign`, ``Accept: application/vc+jwt``) and check it against the QR key set.
 """
+import functools
 import gzip
 import json
 import os
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, bindparam, create_engine, select
 from sqlalchemy.dialects import postgresql
 
 from .. import clock
@@ -53,11 +54,16 @@ def claim(session, name: str) -> int:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql" or not isinstance(bind, Engine):
         return next_value(name, session)
+    # One statement on an autocommit connection: it commits itself (no BEGIN and COMMIT round trips).
+    with _claims_engine(bind).connect() as connection:
+        return connection.execute(_claim_statement(), {"name": name}).scalar_one()
+
+
+@functools.cache
+def _claim_statement():
     table = Counter.__table__
-    stmt = postgresql.insert(table).values(name=name, value=1).on_conflict_do_update(
+    return postgresql.insert(table).values(name=bindparam("name"), value=1).on_conflict_do_update(
         index_elements=["name"], set_={"value": table.c.value + 1}).returning(table.c.value)
-    with _claims_engine(bind).begin() as connection:
-        return connection.execute(stmt).scalar_one()
 
 
 _claims_engines: dict = {}
@@ -72,7 +78,8 @@ def _claims_engine(engine: Engine) -> Engine:
         with _claims_lock:
             found = _claims_engines.get(key)
             if found is None:
-                found = _claims_engines[key] = create_engine(engine.url, pool_size=1, max_overflow=8)
+                found = _claims_engines[key] = create_engine(engine.url, pool_size=1, max_overflow=8,
+                                                             isolation_level="AUTOCOMMIT")
                 ping_when_idle(found)
     return found
 

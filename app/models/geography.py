@@ -1,6 +1,8 @@
 """Local Government Directory geography: State → District → Subdivision → Block → GP; District →
 Municipality → Ward."""
-from sqlalchemy import ForeignKey, String, select
+import functools
+
+from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -43,13 +45,19 @@ def load_with_ancestors(session, *, id: int | None = None, lgd_code: str | None 
     """The location with that id (or LGD code) and its parents up to the state, in one recursive
     query, each ``parent`` filled in: :meth:`Location.ancestors` and ``ancestor_at`` then read no
     more rows (walking ``parent`` loaded them one statement each: 3 for a GP)."""
-    start = select(Location.id, Location.parent_id).where(
-        Location.id == id if id is not None else Location.lgd_code == lgd_code).cte("up", recursive=True)
-    parent = aliased(Location)
-    up = start.union_all(select(parent.id, parent.parent_id).where(parent.id == start.c.parent_id))
-    rows = {loc.id: loc for loc in session.scalars(select(Location).where(Location.id.in_(select(up.c.id))))}
+    by_id = id is not None
+    rows = {loc.id: loc for loc in session.scalars(_chain_statement(by_id), {"start": id if by_id else lgd_code})}
     for loc in rows.values():
         if loc.parent_id in rows:
             set_committed_value(loc, "parent", rows[loc.parent_id])
-    return next((loc for loc in rows.values() if (loc.id == id if id is not None else loc.lgd_code == lgd_code)),
-                None)
+    return next((loc for loc in rows.values() if (loc.id == id if by_id else loc.lgd_code == lgd_code)), None)
+
+
+@functools.cache
+def _chain_statement(by_id: bool):
+    """Built once per shape (building the recursive statement cost as much as running it)."""
+    start = select(Location.id, Location.parent_id).where(
+        (Location.id if by_id else Location.lgd_code) == bindparam("start")).cte("up", recursive=True)
+    parent = aliased(Location)
+    up = start.union_all(select(parent.id, parent.parent_id).where(parent.id == start.c.parent_id))
+    return select(Location).where(Location.id.in_(select(up.c.id)))
