@@ -55,11 +55,14 @@ def owned_documents(owner, refs: list) -> list[tuple[str, Document]]:
     if not isinstance(refs, list):
         raise Invalid("documents must be a list.", fields={"documents": "must be a list of {type, id}"})
     resolved, errors = [], {}
+    wanted = [ref["id"] for ref in refs if isinstance(ref, dict) and is_db_id(ref.get("id"))]
+    # One statement for all of them (not one per document); the owner is checked below, per item.
+    found = {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(wanted)))} if wanted else {}
     for index, ref in enumerate(refs):
         if not isinstance(ref, dict) or set(ref) - {"type", "id"} or "id" not in ref:
             errors[f"documents.{index}"] = "must be {type, id}"
             continue
-        document = db.session.get(Document, ref["id"]) if is_db_id(ref["id"]) else None
+        document = found.get(ref["id"]) if is_db_id(ref["id"]) else None
         if document is None or document.owner_id != owner.id:
             errors[f"documents.{index}.id"] = "no such document in your uploads"
             continue

@@ -66,7 +66,7 @@ def submit(actor, payload: dict, *, idempotency_key: str | None, settings) -> Ap
         channel=_channel(actor, payload), status="SUBMITTED", tatkal=bool(payload.get("tatkal")) and service.tatkal_available,
         data=payload.get("data", {}), submitted_at=now, updated_at=now, created_by_id=actor.id,
         applicant_user_id=actor.id if actor.has_role("CITIZEN") and not actor.channel else None,
-        idempotency_key=idempotency_key)
+        idempotency_key=idempotency_key, sla_clock=None)   # new: no clock to read back yet
     if applicant.get("aadhaar"):
         application.aadhaar_masked, application.aadhaar_hash = aadhaar.protect(applicant["aadhaar"], settings["AADHAAR_KEY"])
     db.session.add(application)

@@ -15,3 +15,5 @@ class ProcessContext:
     #: The :class:`~app.models.WorkItem` being completed (its office and lane are the acting
     #: posting: the certificate names that office and designation), None outside a task.
     work_item: object | None = None
+    #: The :class:`~app.models.ProcessVersion` being started (the application has no instance yet).
+    version: object | None = None

@@ -16,7 +16,7 @@ class TaskGone(Conflict):
 
 
 def start_application(application, version, actor, settings) -> None:
-    context = ProcessContext(application, actor, clock.now(), settings)
+    context = ProcessContext(application, actor, clock.now(), settings, version=version)
     location = application.location
     data = {
         "service_key": application.service.key,
@@ -31,7 +31,8 @@ def start_application(application, version, actor, settings) -> None:
     application.process_instance_id = instance.id
     application.instance = instance
     db.session.flush()
-    project(application, instance, wf, saved, actor=actor, new_application=True)
+    # A new instance has no work items yet: nothing to read back.
+    project(application, instance, wf, saved, actor=actor, new_application=True, open_items=[])
 
 
 def complete_item(item, actor, variables: dict, *, outcome: str, settings, instance=None) -> None:

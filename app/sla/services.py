@@ -40,9 +40,10 @@ def _matrix_rows(data: dict) -> list[dict]:
     return [dict(zip(MATRIX, values)) for values in zip(*columns)]
 
 
-def _process_steps(application) -> set[str]:
-    version = application.instance.version if application.instance is not None else active_version(
-        application.service.key)
+def _process_steps(application, starting=None) -> set[str]:
+    """The SLA steps of the application's version (``starting``: the version its process is starting on)."""
+    version = (application.instance.version if application.instance is not None
+               else starting or active_version(application.service.key))
     meta = version.task_meta if version is not None else {}
     return {str(m["properties"]["sla_step"]) for m in meta.values()
             if m.get("kind") == "user" and (m.get("properties") or {}).get("sla_step")}
@@ -65,7 +66,7 @@ def compute_sla(call) -> dict:
     def deadline(days):
         return cal.add(start, cal.days(days) + paused).isoformat() if days is not None else None
 
-    steps = _process_steps(application) | {str(r["step"]) for r in rows if str(r["step"]) != "*"}
+    steps = _process_steps(application, getattr(call.context, "version", None)) | {str(r["step"]) for r in rows if str(r["step"]) != "*"}
     deadlines = {}
     for step in sorted(steps):
         row = next((r for r in rows if str(r["step"]) == step), None) or next(

@@ -173,6 +173,8 @@ def test_an_inbox_page_reads_its_actions_without_the_versions_forms_again(api, a
 
 
 def test_a_submission_reads_the_place_and_its_parents_once(api, app):
+    """And nothing a new application cannot have yet: its four documents in one statement, its version
+    once, no SLA clock or open items read back."""
     from tests.helpers import residential_payload
     payload = residential_payload(api, "operator.csc-domkal")
     with counting(app) as seen:
@@ -181,6 +183,10 @@ def test_a_submission_reads_the_place_and_its_parents_once(api, app):
     # GP → block → subdivision → district → state in one statement: the SLA calendar, the office and
     # the district's holidays walk up from it without reading a place one by one
     assert [s for s in seen["sql"] if "location" in s] == ["WITH location"], seen["sql"]
+    assert len(payload["documents"]) == 4 and seen["sql"].count("SELECT document") == 1, seen["sql"]
+    assert seen["sql"].count("SELECT process_version") == 1, seen["sql"]
+    for table in ("sla_clock", "work_item"):
+        assert f"SELECT {table}" not in seen["sql"], seen["sql"]
     with app.app_context():
         application = db.session.scalar(db.select(Application).where(Application.ain == r.get_json()["ain"]))
         assert [p.level for p in application.location.ancestors()] == ["GP", "BLOCK", "SUBDIVISION", "DISTRICT",
