@@ -124,3 +124,19 @@ def income_png(income_pdf, tmp_path_factory):
     subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(d / "c.pdf"), str(d / "page")],
                    check=True)
     return d / "page.png"
+
+
+@pytest.fixture(scope="module")
+def counter_engine():
+    """A plain engine on the PostgreSQL test database with the ``counter`` table (UIN and status-list
+    races between sessions); skips elsewhere: SQLite serialises writers anyway."""
+    import os
+    from sqlalchemy import create_engine
+    from app.models.application import Counter
+    url = os.environ.get("PRAVAH_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (PRAVAH_TEST_DATABASE_URL): SQLite serialises writers anyway")
+    engine = create_engine(url)
+    Counter.__table__.create(engine, checkfirst=True)
+    yield engine
+    engine.dispose()

@@ -1,29 +1,22 @@
 """PostgreSQL: approvals in one district do not wait on each other for their status-list index, and
 a UIN compare-and-set that lost leaves nothing of the counter row locked while rendering again."""
-import os
 import threading
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.certificates import statuslist
 from app.certificates.uin import claim_uin, counter_name, peek_uin, try_claim_uin
 from app.models.application import Counter
 
-URL = os.environ.get("PRAVAH_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture(scope="module")
-def engine():
-    if not URL.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL (PRAVAH_TEST_DATABASE_URL): SQLite serialises writers anyway")
-    engine = create_engine(URL)
-    Counter.__table__.create(engine, checkfirst=True)
-    yield engine
-    engine.dispose()
+def engine(counter_engine):
+    return counter_engine
 
 
 class _Place:

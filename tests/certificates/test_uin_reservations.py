@@ -1,30 +1,23 @@
 """PostgreSQL: approvals of one service rendering at the same time reserve different serials, so
 neither renders twice; numbers are still taken in order and gap-free, also when one rolls back."""
-import os
 import threading
 import time
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.certificates.uin import counter_name, reserve_uin, try_claim_uin
 from app.models.application import Counter
 
-URL = os.environ.get("PRAVAH_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.postgres_only
 YEAR = 2026
 
 
 @pytest.fixture(scope="module")
-def engine():
-    if not URL.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL (PRAVAH_TEST_DATABASE_URL): SQLite serialises writers anyway")
-    engine = create_engine(URL)
-    Counter.__table__.create(engine, checkfirst=True)
-    yield engine
-    engine.dispose()
+def engine(counter_engine):
+    return counter_engine
 
 
 def _service():
