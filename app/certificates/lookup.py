@@ -78,7 +78,7 @@ def public_record(certificate: Certificate, settings) -> dict:
         "signed_by": certificate.signer_name,
         "revoked_at": clock.iso(certificate.revoked_at),
         "verify_url": verify_url(settings, certificate.uin),
-        "issuing_office": getattr(certificate.application.processing_office, "name", None),
+        "issuing_office": getattr(certificate.issuing_office, "name", None),
         "credential_status": statuslist.entry(public_base_url(settings), certificate),
     }
 

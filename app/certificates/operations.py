@@ -187,7 +187,8 @@ def issue_certificate(session, application, officer_user, now: datetime, setting
     certificate = Certificate(uin=uin, application_id=application.id, service_id=service.id,
                               pdf_path=rel, pdf_sha256=sha, signer_name=signer_name(signer),
                               issued_at=now, issued_by_id=officer_user.id, status="VALID",
-                              status_list=status_list, status_index=status_index)
+                              status_list=status_list, status_index=status_index,
+                              issuing_office_id=getattr(office, "id", None))
     session.add(certificate)
     session.flush()
     return certificate

@@ -63,7 +63,7 @@ def certificate_data(certificate: Certificate) -> bytes:
     """The certificate's fields as XML (``DataContent`` before base64)."""
     service = certificate.service
     application = certificate.application
-    office = application.processing_office
+    office = certificate.issuing_office
     record = {"number": certificate.uin, "type": service.digilocker_doc_type, "name": service.name,
               "serviceCode": service.service_code, "departmentCode": service.department.code,
               "department": service.department.name, "issuedTo": application.applicant_name,

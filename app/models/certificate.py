@@ -35,11 +35,21 @@ class Certificate(db.Model):
     #: in it (``app/certificates/statuslist.py``); None for a certificate issued before lists existed.
     status_list: Mapped[str | None] = mapped_column(String(20))
     status_index: Mapped[int | None] = mapped_column(Integer)
+    #: The office of the posting that approved, printed as the issuing office and signed into the QR
+    #: (a Gram Panchayat-verified, BDO-approved application: the BDO's office, not the processing one).
+    issuing_office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
 
     application = relationship("Application")
+    issuing_office_row = relationship("Office")
     service = relationship("Service")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     revoked_by = relationship("User", foreign_keys=[revoked_by_id])
+
+    @property
+    def issuing_office(self):
+        """The office that issued it (a certificate from before ``issuer01`` without one: the
+        application's processing office, which is what it printed then)."""
+        return self.issuing_office_row or self.application.processing_office
 
     def revoke(self, by_user, now: datetime, reason: str) -> None:
         """Mark revoked; refuses a second revocation and an empty reason."""

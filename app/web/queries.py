@@ -107,7 +107,7 @@ def qr_record(certificate: Certificate | None) -> dict | None:
     if certificate is None:
         return None
     service = certificate.service
-    office = certificate.application.processing_office
+    office = certificate.issuing_office   # the office the QR's signed claims name
     return {"uin": certificate.uin, "name": certificate.application.applicant_name, "svc": service.service_code,
             "dept": service.department.code, "office": getattr(office, "name", "") or "",
             "iat": int(clock.as_utc(certificate.issued_at).timestamp()), "status": certificate.status}

@@ -5,7 +5,12 @@ model through the process-model API: a PRADHAN verification step, then the appro
 block level) prints the BDO's designation and office under the signature and in the header, not
 the Gram Panchayat that processed the application.
 """
+import json
+import re
+
+from app.certificates.qrpayload import verify_fragment
 from app.processes.deploy import collect_files
+from tests.certificates.flow_helpers import published_keys, qr_texts, rasterise
 from tests.certificates.pdftext import pdf_text
 from tests.helpers import act
 from tests.services.samples import submit
@@ -40,7 +45,7 @@ def gp_verifies_bdo_approves(bpmn: str) -> str:
     return out.replace("</bpmn:process>", VERIFY_TASK, 1)
 
 
-def test_bdo_approving_a_gp_verified_application_signs_as_the_bdo(app, api):
+def test_bdo_approving_a_gp_verified_application_signs_as_the_bdo(app, api, tmp_path):
     with app.app_context():
         files = collect_files(KEY, app.config["MODEL_DIRS"])
     upload = Uploader(api)
@@ -61,3 +66,12 @@ def test_bdo_approving_a_gp_verified_application_signs_as_the_bdo(app, api):
     assert signature.startswith(" BDO, Domkal Block Development Officer")
     assert "Office of the BDO, Domkal" in signature
     assert "Raipur Gram Panchayat" not in text and "Pradhan, Gram Panchayat" not in text
+
+    # The verify page compares the QR's signed claims with the record: the record names the issuing
+    # office too, not the processing one (a genuine certificate must not read as a mismatch).
+    uin = detail["certificate"]["uin"]
+    claims = verify_fragment(qr_texts(rasterise(pdf, tmp_path))[0].partition("#")[2], published_keys(api))
+    html = api.client.get(f"/verify/{uin}").get_data(as_text=True)
+    record = json.loads(re.search(r'id="qr-record">(.*?)</script>', html, re.S).group(1))
+    assert record["office"] == claims["office"] == "Office of the BDO, Domkal"
+    assert api.get(f"/api/v1/certificates/{uin}").get_json()["issuing_office"] == "Office of the BDO, Domkal"
