@@ -1,13 +1,11 @@
 """Migration ``issuer01``: existing certificates get the office of the task their issuing officer
 closed last on the application (the approval), else the application's processing office."""
-import os
-
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db
+from tests.backfill import empty, migration_app, write_bare_rows
 
 pytestmark = pytest.mark.no_db
 
@@ -34,35 +32,18 @@ ROWS = [
 def _check(app):
     with app.app_context():
         upgrade(revision="blob01")
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("SET LOCAL session_replication_role = replica"))   # bare rows: no catalogue
-                for sql in ROWS:
-                    conn.execute(text(sql))
-        else:
-            with db.engine.connect() as conn:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
-                with conn.begin():
-                    for sql in ROWS:
-                        conn.execute(text(sql))
+        write_bare_rows(ROWS)
         upgrade(revision="issuer01")
         with db.engine.connect() as conn:
             offices = dict(conn.execute(text("SELECT uin, issuing_office_id FROM certificate")).all())
         assert offices == {"PRD0012026000001": 2, "PRD0012026000002": 1}
         downgrade(revision="blob01")
-        with db.engine.begin() as conn:   # the database can serve the next run
-            for table in ("certificate", "work_item", "application", "office"):
-                conn.execute(text(f"DELETE FROM {table}"))
+        empty("certificate", "work_item", "application", "office")
 
 
 def test_backfill_on_sqlite(tmp_path, app_config):
-    app_config.use_database(f"sqlite:///{tmp_path / 'migrated.db'}")
-    _check(create_app(app_config))
+    _check(migration_app(app_config, tmp_path))
 
 
 def test_backfill_on_postgresql(app_config):
-    url = os.environ.get("PRAVAH_MIGRATION_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("set PRAVAH_MIGRATION_TEST_DATABASE_URL to an empty PostgreSQL database of your own")
-    app_config.use_database(url)
-    _check(create_app(app_config))
+    _check(migration_app(app_config))
