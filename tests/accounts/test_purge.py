@@ -15,6 +15,7 @@ from app.accounts.tokens import SessionPolicy, issue_token
 from app.extensions import db
 from app.models import ApiToken, RateLimitWindow, User
 from scheduler import jobs
+from tests.concurrency import run_together
 
 START = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
 PG_URL = os.environ.get("PRAVAH_TEST_DATABASE_URL", "")
@@ -95,11 +96,7 @@ def _purge_in_threads(app, workers: int, batch: int) -> list[dict]:
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_together(work, [()] * workers)
     assert not errors, errors
     return results
 

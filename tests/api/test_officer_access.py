@@ -5,6 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Application
+from tests.concurrency import run_together
 from tests.helpers import RESIDENTIAL_FORM, act, submit_residential, task_for
 
 
@@ -115,11 +116,7 @@ def test_two_officers_completing_at_once_get_one_200_and_one_409(file_database, 
                         headers={"Authorization": f"Bearer {token}"})
         statuses.append(r.status_code)
 
-    threads = [threading.Thread(target=complete, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together(complete, [(t,) for t in tokens])
     assert sorted(statuses) == [200, 409]
     history = api.get(f"/api/v1/applications/{ain}/history", user="bdo.domkal").get_json()["items"]
     assert [h["action"] for h in history].count("verify") == 1

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from app.audit.operations import record, verify_all, verify_chain
 from app.extensions import db
 from app.models import Application, AuditEvent
+from tests.concurrency import run_together
 from tests.helpers import act
 from tests.services.samples import submit
 
@@ -47,11 +48,7 @@ def _race(app, object_type, key, writers=2):
             errors.append(exc)
             barrier.abort()
 
-    threads = [threading.Thread(target=writer, args=(k,)) for k in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    run_together(writer, [(k,) for k in range(writers)], timeout=120)
     assert errors == []
 
 

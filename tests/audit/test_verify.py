@@ -14,6 +14,14 @@ def _events(app, ain):
 
 
 
+def _remove_and_verify(app, event_id):
+    """Delete one audit event behind the application's back, then run ``flask audit verify``."""
+    with app.app_context():
+        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == event_id))
+        db.session.commit()
+    return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
 def test_an_intact_trail_verifies(api, app):
     ain = submit(api, "income")
     act(api, "pradhan.raipur", ain, "approve")
@@ -42,10 +50,7 @@ def test_a_removed_row_is_named_at_the_next_link(api, app):
     events = _events(app, ain)
     assert [a for _, a in events] == ["submitted", "approve"]
     removed, following = events[0][0], events[1][0]
-    with app.app_context():
-        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == removed))
-        db.session.commit()
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    result = _remove_and_verify(app, removed)
     assert result.exit_code == 1
     assert f"audit_event {following} (application {ain})" in result.output and "removed" in result.output
 
@@ -86,10 +91,7 @@ def test_removing_the_last_events_is_caught_by_the_head_on_the_application(api, 
     act(api, "pradhan.raipur", ain, "approve")
     events = _events(app, ain)
     kept, removed = events[-2][0], events[-1][0]
-    with app.app_context():
-        db.session.execute(AuditEvent.__table__.delete().where(AuditEvent.id == removed))
-        db.session.commit()
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    result = _remove_and_verify(app, removed)
     assert result.exit_code == 1
     assert f"audit_event {kept} (application {ain})" in result.output and "head" in result.output
     assert api.get(f"/api/v1/applications/{ain}/audit", user="admin.state").get_json()["chain_intact"] is False

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.certificates import statuslist
 from app.certificates.uin import claim_uin, counter_name, peek_uin, try_claim_uin
 from app.models.application import Counter
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.postgres_only
 
@@ -50,11 +51,7 @@ def test_open_approvals_in_one_district_get_indexes_without_waiting(engine):
         except Exception as exc:  # noqa: BLE001  (reported below)
             errors.append(exc)
 
-    threads = [threading.Thread(target=approval, args=(k,)) for k in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_together(approval, [(k,) for k in range(n)], timeout=30)
     assert errors == []
     indexes = sorted(index for _, index in got.values())
     assert {code for code, _ in got.values()} == {district}
